@@ -1,0 +1,21 @@
+// Package aggregator is Zugang's domain: the types every other package speaks
+// (tenants, clients, users, tokens, providers, messages, relations), the
+// contracts of the services and stores that implement them, and the use cases
+// that combine them (authentication, user management, the provider catalogue).
+//
+// Dependency rule: aggregator imports only the standard library, zap and small
+// helpers (google/uuid, x/crypto). It never imports gin, go-redis,
+// looplab/fsm, resty or a sibling package; everything else points at it.
+//
+// Errors: every use case returns *Error values whose Kind decides the HTTP
+// status in exactly one table (package web) and whose Code is a BANKSapi
+// message code. The seed's codes (BA999, BA1011, BA3010, …) are used where
+// the seed defines a meaning. Failures of the HTTP exchange itself, for which
+// the seed defines no code, use codes named after the status they travel
+// with (BA400 bad request, BA401, BA403, BA404, BA405, BA409). They never
+// collide with the seed's four-digit codes.
+//
+// Time: wire timestamps are "YYYY-MM-DD hh:mm:ss" in Europe/Berlin (see
+// Timestamp); use cases take their clock as a func() time.Time so tests
+// never sleep.
+package aggregator

@@ -1,0 +1,130 @@
+package aggregator
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kind classifies an error for the caller. The web layer maps each Kind to
+// exactly one HTTP status.
+type Kind uint8
+
+// Error kinds. KindInternal is the zero value so an unclassified error is
+// never mistaken for a client error.
+const (
+	KindInternal        Kind = iota // 500: a bug or an unexpected failure
+	KindInvalid                     // 400: the request is malformed or breaks a rule
+	KindUnauthenticated             // 401: no or malformed credentials header
+	KindForbidden                   // 403: unknown/expired token or a missing scope
+	KindNotFound                    // 404: absent, or belongs to someone else
+	KindConflict                    // 409: duplicate, stale update, illegal transition
+	KindUnavailable                 // 503: a dependency (Redis, bank) is unavailable
+	KindTimeout                     // 504: the bank did not answer in time
+)
+
+var kindNames = [...]string{"internal", "invalid", "unauthenticated", "forbidden", "not_found", "conflict", "unavailable", "timeout"}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("kind(%d)", k)
+}
+
+// defaultCode is the message code an error of this kind carries when the use
+// case named none.
+func (k Kind) defaultCode() MessageCode {
+	switch k {
+	case KindInvalid:
+		return CodeBadRequest
+	case KindUnauthenticated:
+		return CodeUnauthorized
+	case KindForbidden:
+		return CodeForbidden
+	case KindNotFound:
+		return CodeNotFound
+	case KindConflict:
+		return CodeConflict
+	case KindUnavailable:
+		return CodeAccessUnavailable
+	default:
+		return CodeInternal
+	}
+}
+
+// Error is the one error type of Zugang. Message and Details are safe to show
+// to API clients; Err (the cause) is for logs only and is never rendered.
+// Neither may ever contain a secret: no credential, PIN, TAN, token or
+// client secret is ever put into an Error.
+type Error struct {
+	Kind    Kind
+	Op      string      // the operation that failed, e.g. "auth.IssueToken"
+	Code    MessageCode // BANKSapi message code; defaults by Kind
+	Message string      // short, client-safe text
+	Details string      // optional client-safe explanation
+	OAuth   string      // RFC 6749 error code on the OAuth2 endpoints ("invalid_client", …)
+	Err     error       // underlying cause, logged but never rendered
+}
+
+func (e *Error) Error() string {
+	s := e.Op + ": " + e.Message
+	if e.Details != "" {
+		s += " (" + e.Details + ")"
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// MessageCode returns the code to render, falling back to the kind's default.
+func (e *Error) MessageCode() MessageCode {
+	if e.Code != "" {
+		return e.Code
+	}
+	return e.Kind.defaultCode()
+}
+
+// AsMessage renders the error as a BANKSapi message object.
+func (e *Error) AsMessage() Message {
+	code := e.MessageCode()
+	return Message{Level: code.Level(), Code: code, Message: e.Message, Details: e.Details}
+}
+
+// Errorf builds an *Error of the given kind with a client-safe message.
+func Errorf(kind Kind, op, format string, args ...any) *Error {
+	return &Error{Kind: kind, Op: op, Message: fmt.Sprintf(format, args...)}
+}
+
+// Internal wraps an unexpected failure. The client sees only a generic text.
+func Internal(op string, cause error) *Error {
+	return &Error{Kind: KindInternal, Op: op, Code: CodeInternal, Message: "internal error", Err: cause}
+}
+
+// NotFound says that what was asked for does not exist for this caller.
+func NotFound(op, what string) *Error {
+	return &Error{Kind: KindNotFound, Op: op, Message: what + " not found"}
+}
+
+// ErrorKind returns the Kind of err, KindInternal for foreign errors.
+func ErrorKind(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return KindInternal
+}
+
+// AsError returns err as *Error; a foreign error becomes an internal one.
+func AsError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return Internal("unknown", err)
+}
+
+// IsNotFound reports whether err is of KindNotFound.
+func IsNotFound(err error) bool { return err != nil && ErrorKind(err) == KindNotFound }

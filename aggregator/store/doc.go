@@ -1,0 +1,99 @@
+// Package store is Zugang's persistence: aggregator.Store (users, roles and
+// access tokens) on Redis through a go-redis UniversalClient, so one code path
+// serves a single node, a Sentinel-managed master or a Redis Cluster. When no
+// Redis is configured, OpenEmbedded runs the very same code on an in-process
+// miniredis (nothing is persisted).
+//
+// # Key schema
+//
+// Every key starts with the configurable prefix P ("zugang:" when empty).
+// Variable parts (tenant, user id, client id, role name, token digest) are
+// escaped with url.QueryEscape, which leaves typical names and UUIDs unchanged
+// but turns '/', ':', '{', '}' and spaces into escapes, so a component can
+// neither forge a key boundary nor break a hash tag:
+//
+//	P{t:<tenant>:u:<id>}:user      HASH  id, tenant, username, pw (bcrypt hash),
+//	                                     first, last, active ("1"/"0"),
+//	                                     created (unix nanoseconds)
+//	P{t:<tenant>:u:<id>}:roles     SET   role names granted to the user
+//	P{t:<tenant>:u:<id>}:tokens    ZSET  token digest → validTo (unix seconds);
+//	                                     members expired before a new token's
+//	                                     issue are pruned on every save and the
+//	                                     key lives as long as its longest-lived
+//	                                     token
+//	P{t:<tenant>}:usernames        HASH  username → user id; a claim is never
+//	                                     released, so a deactivated user keeps
+//	                                     its name
+//	P{t:<tenant>}:users            ZSET  user id → created (unix nanoseconds),
+//	                                     active users only; listing order is
+//	                                     creation order (scores are doubles, so
+//	                                     users created within ~256 ns of each
+//	                                     other are ordered by id)
+//	P{t:<tenant>}:role:<client>:<role>
+//	                               SET   ids of the users holding the role
+//	Ptok:<digest>                  HASH  tenant, client, user, username, scope
+//	                                     (space-separated), iat, exp (unix
+//	                                     seconds); expires after its lifetime
+//	                                     exp-iat (a relative TTL: the issuer's
+//	                                     clock need not agree with Redis's)
+//
+// All keys of one user share the hash tag {t:<tenant>:u:<id>} and all
+// tenant-level indexes share {t:<tenant>}, so each group lives in one Redis
+// Cluster slot and multi-key updates inside a group are atomic (MULTI or a
+// Lua script) even on a cluster. A token key has no hash tag: tokens are
+// looked up by digest alone and spread over the whole cluster.
+//
+// The digest under which a token is stored is aggregator.TokenDigest of the
+// plaintext (hex SHA-256); the plaintext never reaches the store. Passwords
+// arrive as bcrypt hashes.
+//
+// # Atomicity
+//
+// An operation that touches both a user's slot and its tenant's slot cannot be
+// one transaction on a cluster. Each such operation orders its two steps so
+// that a crash in between leaves only a state that readers tolerate:
+//
+//   - CreateUser writes the user hash first (a Lua script that refuses an
+//     existing id), then claims the username and, for an active user, lists
+//     it in one Lua script on the tenant slot (HSETNX usernames, then ZADD
+//     users only if the claim succeeded). If the name is taken the user hash
+//     is deleted again and KindConflict returned. A crash between the steps
+//     leaves an unreferenced hash under a random id nobody was told: garbage
+//     that is neither listed nor found by username, and never a lost
+//     username.
+//   - UpdateUser changes the flag and the users index so that a crash leaves
+//     at worst a listed-but-inactive user, which ActiveUsers filters out:
+//     deactivation writes the flag first and then removes the id from the
+//     index; activation adds the id to the index first and then writes the
+//     flag. Not guarded: two concurrent updates of one user with opposite
+//     flags can interleave and leave an active user unlisted until its next
+//     update.
+//   - AddRole adds the role to the user's set (only if the user exists, in a
+//     Lua script) and then the user to the role's member set; both are
+//     idempotent, so retrying repairs a half-done grant.
+//   - SaveToken first records the digest in the user's token index (a Lua
+//     script that also prunes expired members and moves the index's expiry to
+//     its longest-lived token), then writes the token hash and its expiry in
+//     one MULTI. A crash in between leaves an index entry without a token,
+//     which revocation ignores; the reverse order could leave a token that
+//     DeleteUserTokens cannot find.
+//   - DeleteUserTokens deletes every indexed token key and then removes
+//     exactly the members it read from the index, so a token indexed
+//     concurrently stays indexed for the next revocation. Not guarded: a
+//     token whose hash is written after the revocation deleted it survives
+//     until it expires, as if it had been issued just after the revocation.
+//
+// # Errors and time
+//
+// Backend failures come back as *aggregator.Error of KindUnavailable with the
+// client-safe message "storage unavailable" and the go-redis error as Err.
+// redis.Nil is never returned: lookups map it to KindNotFound. Stored data
+// that cannot be parsed is KindInternal.
+//
+// Token expiry is Redis's own: keys expire at the token's ValidTo measured by
+// the Redis server's clock (and, on the embedded server, by a ticker that
+// advances miniredis' TTLs every second). A token saved with a ValidTo in the
+// past is therefore gone at once; callers' clocks must be close to real time.
+// LookupToken also refuses a token whose exp has passed by the process clock
+// but that Redis has not dropped yet.
+package store

@@ -1,0 +1,197 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"go.uber.org/zap"
+
+	"github.com/zugang/zugang/aggregator"
+	"github.com/zugang/zugang/aggregator/store"
+	"github.com/zugang/zugang/configs"
+	_ "github.com/zugang/zugang/providers/all" // register every provider adapter
+	"github.com/zugang/zugang/web"
+)
+
+// Main is the running gateway: configuration, logger, store, use cases and
+// HTTP server. The end-to-end test opens it on port 0.
+type Main struct {
+	Config     *configs.Config
+	Log        *zap.Logger
+	Store      *store.Store
+	Auth       *aggregator.Auth
+	Management *aggregator.Management
+	Server     *web.Server
+	HTTP       *http.Server
+	Now        aggregator.Clock
+
+	listener   net.Listener
+	closeStore func()
+}
+
+// Open loads the configuration, connects the store, bootstraps the
+// configured users and binds the listener. Nothing is served until Run.
+func Open(ctx context.Context, configPath string, lookupEnv func(string) (string, bool), logOut io.Writer) (*Main, error) {
+	cfg, err := configs.Load(configPath, lookupEnv)
+	if err != nil {
+		return nil, err
+	}
+	log, err := newLogger(cfg.Log, logOut)
+	if err != nil {
+		return nil, err
+	}
+	m := &Main{Config: cfg, Log: log, Now: time.Now}
+	if err := m.open(ctx); err != nil {
+		m.close()
+		return nil, err
+	}
+	return m, nil
+}
+
+func (m *Main) open(ctx context.Context) error {
+	cfg := m.Config
+	var err error
+	if cfg.Redis.Embedded() {
+		m.Store, m.closeStore, err = store.OpenEmbedded(ctx, cfg.Redis.KeyPrefix)
+		if err != nil {
+			return fmt.Errorf("embedded store: %w", err)
+		}
+		m.Log.Warn("EMBEDDED STORE: nothing is persisted; all users, tokens and bank data are lost when this process exits. Set REDIS_URL (or redis.url) to use a real Redis.")
+	} else {
+		m.Store, err = store.Open(ctx, store.Options{URL: cfg.Redis.URL, Addrs: cfg.Redis.Addrs, MasterName: cfg.Redis.MasterName,
+			Username: cfg.Redis.Username, Password: cfg.Redis.Password, DB: cfg.Redis.DB, KeyPrefix: cfg.Redis.KeyPrefix})
+		if err != nil {
+			return err
+		}
+		m.closeStore = func() { _ = m.Store.Close() }
+		m.Log.Info("store connected", zap.String("redis", redactedRedis(cfg.Redis)), zap.String("keyPrefix", cfg.Redis.KeyPrefix))
+	}
+
+	dir, err := cfg.Directory()
+	if err != nil {
+		return err
+	}
+	catalogue, err := cfg.Catalogue()
+	if err != nil {
+		return err
+	}
+	m.Auth = aggregator.NewAuth(dir, m.Store, m.Now, cfg.Auth.TokenTTL, cfg.Auth.BcryptCost, m.Log.Named("auth"))
+	m.Management = aggregator.NewManagement(m.Auth)
+	if err := m.bootstrapUsers(ctx); err != nil {
+		return err
+	}
+
+	if m.listener, err = net.Listen("tcp", cfg.Server.Addr); err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Server.Addr, err)
+	}
+	if strings.HasSuffix(cfg.Server.Addr, ":0") && strings.HasSuffix(cfg.Server.BaseURL, ":0") {
+		// An ephemeral port: the derived base URL learns the real one.
+		cfg.Server.BaseURL = strings.TrimSuffix(cfg.Server.BaseURL, "0") + portOf(m.listener.Addr())
+	}
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.Server = web.New(web.Options{BaseURL: cfg.Server.BaseURL, CORSOrigins: cfg.Server.CORSOrigins,
+		Auth: m.Auth, Management: m.Management, Providers: catalogue, Ready: m.Store,
+		Log: m.Log.Named("http"), Metrics: registry})
+	m.HTTP = &http.Server{
+		Handler:           m.Server,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      2 * time.Minute, // bank calls may be slow
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          zap.NewStdLog(m.Log.Named("http.server")),
+	}
+	if cfg.Server.TLS.Enabled() {
+		cert, err := tls.LoadX509KeyPair(cfg.Server.TLS.CertFile, cfg.Server.TLS.KeyFile)
+		if err != nil {
+			return fmt.Errorf("server.tls: %w", err)
+		}
+		m.HTTP.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+		m.listener = tls.NewListener(m.listener, m.HTTP.TLSConfig)
+	}
+	return nil
+}
+
+// bootstrapUsers creates the configured users that do not exist yet.
+func (m *Main) bootstrapUsers(ctx context.Context) error {
+	for i, u := range m.Config.Users {
+		roles := make([]aggregator.RoleRef, len(u.Roles))
+		for j, r := range u.Roles {
+			roles[j] = aggregator.RoleRef{Client: r.Client, Role: r.Role}
+		}
+		in := aggregator.NewUser{Username: u.Username, Password: u.Password, Firstname: u.Firstname, Lastname: u.Lastname}
+		if _, _, err := m.Management.EnsureUser(ctx, u.Tenant, in, roles); err != nil {
+			return fmt.Errorf("users[%d]: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// URL is the public base URL.
+func (m *Main) URL() string { return m.Config.Server.BaseURL }
+
+// Addr is the address the listener is bound to.
+func (m *Main) Addr() net.Addr { return m.listener.Addr() }
+
+// Run serves until ctx is cancelled, then shuts down gracefully: readiness
+// fails first, in-flight requests finish (up to server.shutdownTimeout),
+// then the store closes.
+func (m *Main) Run(ctx context.Context) error {
+	errc := make(chan error, 1)
+	go func() { errc <- m.HTTP.Serve(m.listener) }()
+	m.Log.Info("serving", zap.String("addr", m.Addr().String()), zap.String("baseURL", m.URL()))
+	select {
+	case err := <-errc:
+		m.close()
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	m.Log.Info("shutting down", zap.Duration("timeout", m.Config.Server.ShutdownTimeout))
+	m.Server.Drain()
+	sctx, cancel := context.WithTimeout(context.Background(), m.Config.Server.ShutdownTimeout)
+	defer cancel()
+	err := m.HTTP.Shutdown(sctx)
+	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) && err == nil {
+		err = serr
+	}
+	m.close()
+	m.Log.Info("stopped")
+	_ = m.Log.Sync()
+	return err
+}
+
+func (m *Main) close() {
+	if m.listener != nil && m.HTTP == nil {
+		_ = m.listener.Close()
+	}
+	if m.closeStore != nil {
+		m.closeStore()
+		m.closeStore = nil
+	}
+}
+
+func portOf(a net.Addr) string {
+	_, port, _ := net.SplitHostPort(a.String())
+	return port
+}
+
+// redactedRedis describes the Redis target without credentials.
+func redactedRedis(r configs.Redis) string {
+	if r.URL != "" {
+		if i := strings.LastIndex(r.URL, "@"); i >= 0 {
+			scheme, _, _ := strings.Cut(r.URL, "://")
+			return scheme + "://" + r.URL[i+1:]
+		}
+		return r.URL
+	}
+	return strings.Join(r.Addrs, ",")
+}

@@ -1,0 +1,332 @@
+package configs
+
+import (
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/zugang/zugang/aggregator"
+)
+
+// embedded holds the defaults and the provider logos.
+//
+//go:embed dev.yaml providers.yaml logos
+var embedded embed.FS
+
+const (
+	embeddedDev       = "dev.yaml"
+	embeddedProviders = "providers.yaml"
+)
+
+// Config is the whole configuration of a gateway process.
+type Config struct {
+	Server  Server   `yaml:"server"`
+	Redis   Redis    `yaml:"redis"`
+	Log     Log      `yaml:"log"`
+	Auth    Auth     `yaml:"auth"`
+	Tenants []Tenant `yaml:"tenants" env:"-"` // dev bootstrap; operators replace it
+	Users   []User   `yaml:"users" env:"-"`   // users created at start if missing
+	// ProvidersFile optionally names a YAML file whose `providers:` list
+	// replaces the catalogue. After Load it holds the path actually read.
+	ProvidersFile string     `yaml:"providersFile" env:"PROVIDERS_FILE"`
+	Providers     []Provider `yaml:"providers" env:"-"`
+}
+
+// Server configures the HTTP listener.
+type Server struct {
+	Addr string `yaml:"addr" env:"ADDR"`
+	// BaseURL is the public base URL every href and Location is built from,
+	// without trailing slash. Default: http://<addr> (https with TLS), with
+	// "localhost" for an unspecified host.
+	BaseURL         string        `yaml:"baseURL" env:"BASE_URL"`
+	TLS             TLS           `yaml:"tls" envPrefix:"TLS_"`
+	ShutdownTimeout time.Duration `yaml:"shutdownTimeout" env:"SHUTDOWN_TIMEOUT"`
+	// CORSOrigins lists the allowed origins ("*" for any); empty allows none.
+	CORSOrigins []string `yaml:"corsOrigins" env:"CORS_ORIGINS"`
+}
+
+// TLS names the PEM files of the server certificate and key. Both empty
+// means plain HTTP (e.g. behind a TLS-terminating proxy).
+type TLS struct {
+	CertFile string `yaml:"certFile" env:"CERT_FILE"`
+	KeyFile  string `yaml:"keyFile" env:"KEY_FILE"`
+}
+
+// Enabled reports whether the server terminates TLS itself.
+func (t TLS) Enabled() bool { return t.CertFile != "" && t.KeyFile != "" }
+
+// Redis configures the store: a single node by URL, or Sentinel (Addrs with
+// MasterName) or Cluster (several Addrs) by address list.
+type Redis struct {
+	URL        string   `yaml:"url" env:"REDIS_URL"` // redis://, rediss:// or unix://
+	Addrs      []string `yaml:"addrs" env:"REDIS_ADDRS"`
+	MasterName string   `yaml:"masterName" env:"REDIS_MASTER_NAME"`
+	Username   string   `yaml:"username" env:"REDIS_USERNAME"`
+	Password   string   `yaml:"password" env:"REDIS_PASSWORD"`
+	DB         int      `yaml:"db" env:"REDIS_DB"`
+	KeyPrefix  string   `yaml:"keyPrefix" env:"REDIS_KEY_PREFIX"` // every key starts with it
+}
+
+// Embedded reports whether no Redis server is configured, so the gateway
+// runs an in-process one whose data is lost at exit.
+func (r Redis) Embedded() bool { return r.URL == "" && len(r.Addrs) == 0 }
+
+// Log configures logging.
+type Log struct {
+	Level  string `yaml:"level" env:"LOG_LEVEL"`   // debug, info, warn or error
+	Format string `yaml:"format" env:"LOG_FORMAT"` // json or console
+}
+
+// Auth configures OAuth2 tokens and password hashing.
+type Auth struct {
+	TokenTTL   time.Duration `yaml:"tokenTTL" env:"TOKEN_TTL"`
+	BcryptCost int           `yaml:"bcryptCost" env:"BCRYPT_COST"` // 4..31
+}
+
+// Tenant is a customer of the gateway with its OAuth2 clients.
+type Tenant struct {
+	Name        string   `yaml:"name"` // becomes a URL component and a Redis hash tag
+	Description string   `yaml:"description"`
+	Clients     []Client `yaml:"clients"`
+}
+
+// Client is one set of OAuth2 client credentials of a tenant.
+type Client struct {
+	ID          string `yaml:"id"` // may contain '/'
+	Name        string `yaml:"name"`
+	Description string `yaml:"description"`
+	// Secret is the plain secret (development); Load replaces it by
+	// SecretSHA256 once the configuration is valid.
+	Secret string `yaml:"secret"`
+	// SecretSHA256 is the hex SHA-256 of the secret (production).
+	SecretSHA256        string   `yaml:"secretSha256"`
+	Scopes              []string `yaml:"scopes"`
+	Roles               []Role   `yaml:"roles"`
+	RegProtect          bool     `yaml:"regProtect"`
+	CallbackURLPrefixes []string `yaml:"callbackUrlPrefixes"`
+	WebhookURL          string   `yaml:"webhookUrl"`
+}
+
+// Role is a role a client offers its users.
+type Role struct {
+	Name        string `yaml:"name"`
+	Description string `yaml:"description"`
+}
+
+// User is a user created at start unless the tenant already has one of that
+// username.
+type User struct {
+	Tenant    string     `yaml:"tenant"`
+	Username  string     `yaml:"username"`
+	Password  string     `yaml:"password"`
+	Firstname string     `yaml:"firstname"`
+	Lastname  string     `yaml:"lastname"`
+	Roles     []UserRole `yaml:"roles"`
+}
+
+// UserRole grants a user a role of one of the tenant's clients.
+type UserRole struct {
+	Client string `yaml:"client"`
+	Role   string `yaml:"role"`
+}
+
+// Provider is one entry of the provider catalogue.
+type Provider struct {
+	ID               string     `yaml:"id"` // UUID
+	Name             string     `yaml:"name"`
+	ConsumerRelevant bool       `yaml:"consumerRelevant"`
+	Group            string     `yaml:"group"` // same group, same logo
+	BLZ              string     `yaml:"blz"`
+	BIC              string     `yaml:"bic"`
+	Capabilities     []string   `yaml:"capabilities"`
+	Channels         [][]string `yaml:"channels"` // product categories sharing one SCA
+	LoginHint        string     `yaml:"loginHint"`
+	Fields           []Field    `yaml:"fields"`
+	Adapter          string     `yaml:"adapter"` // the provider adapter type
+	// Logo names an embedded logo (logos/<name>.svg) or, ending in ".svg",
+	// an SVG file. Empty: the embedded logo named by Group, if any.
+	Logo string `yaml:"logo"`
+}
+
+// Field is one login field of a provider.
+type Field struct {
+	FieldKey string `yaml:"fieldkey"` // key in the Credentials object
+	Label    string `yaml:"label"`
+	Secret   bool   `yaml:"secret"`
+	Hint     string `yaml:"hint"`
+	Format   string `yaml:"format"`
+}
+
+// LoadFromOS is Load with the process environment.
+func LoadFromOS(path string) (*Config, error) { return Load(path, os.LookupEnv) }
+
+// Load reads the configuration: the embedded defaults, then the file at path
+// (none if path is ""), then the environment as seen through lookupEnv (nil:
+// none). It resolves the provider catalogue, fills derived defaults,
+// validates the result and replaces plain client secrets by their digests.
+// A validation error joins every problem found (errors.Join), one per line.
+func Load(path string, lookupEnv func(string) (string, bool)) (*Config, error) {
+	if lookupEnv == nil {
+		lookupEnv = func(string) (string, bool) { return "", false }
+	}
+	cfg := &Config{}
+	if err := decodeEmbedded(embeddedDev, cfg); err != nil {
+		return nil, err
+	}
+
+	var keys map[string]bool // top-level keys of the config file
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("config file: %w", err)
+		}
+		if keys, err = topLevelKeys(path, data); err != nil {
+			return nil, err
+		}
+		if err := decodeStrict(path, data, cfg); err != nil {
+			return nil, err
+		}
+		if keys["providersFile"] && keys["providers"] {
+			return nil, fmt.Errorf("%s: set either providersFile or providers, not both", path)
+		}
+		if keys["tenants"] && !keys["users"] {
+			cfg.Users = nil // the dev users belong to the replaced dev tenants
+		}
+	}
+	fileProviders := cfg.ProvidersFile
+
+	if err := applyEnv(cfg, lookupEnv); err != nil {
+		return nil, err
+	}
+	if cfg.Redis.Embedded() {
+		if u, ok := lookupEnv("REDIS_URL"); ok && u != "" {
+			cfg.Redis.URL = u
+		}
+	}
+
+	switch {
+	case cfg.ProvidersFile != "":
+		pf := cfg.ProvidersFile
+		if pf == fileProviders && keys["providersFile"] && !filepath.IsAbs(pf) {
+			pf = filepath.Join(filepath.Dir(path), pf) // relative to the config file
+		}
+		list, err := readProvidersFile(pf)
+		if err != nil {
+			return nil, err
+		}
+		cfg.ProvidersFile, cfg.Providers = pf, list
+		resolveLogoPaths(cfg.Providers, filepath.Dir(pf))
+	case keys["providers"]:
+		resolveLogoPaths(cfg.Providers, filepath.Dir(path))
+	default:
+		var p providersDoc
+		if err := decodeEmbedded(embeddedProviders, &p); err != nil {
+			return nil, err
+		}
+		cfg.Providers = p.Providers
+	}
+
+	cfg.normalize()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg.hashSecrets()
+	return cfg, nil
+}
+
+// providersDoc is the shape of providers.yaml and of a providersFile.
+type providersDoc struct {
+	Providers []Provider `yaml:"providers"`
+}
+
+func readProvidersFile(path string) ([]Provider, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("providersFile: %w", err)
+	}
+	keys, err := topLevelKeys(path, data)
+	if err != nil {
+		return nil, err
+	}
+	if !keys["providers"] {
+		return nil, fmt.Errorf("providersFile: %s has no providers list", path)
+	}
+	var p providersDoc
+	if err := decodeStrict(path, data, &p); err != nil {
+		return nil, err
+	}
+	return p.Providers, nil
+}
+
+// resolveLogoPaths makes relative logo file paths relative to dir, the
+// directory of the YAML file that lists the providers.
+func resolveLogoPaths(ps []Provider, dir string) {
+	for i := range ps {
+		if isLogoPath(ps[i].Logo) && !filepath.IsAbs(ps[i].Logo) {
+			ps[i].Logo = filepath.Join(dir, ps[i].Logo)
+		}
+	}
+}
+
+// normalize trims list entries and lower-cases enumerations, then fills
+// the derived defaults.
+func (c *Config) normalize() {
+	c.Server.CORSOrigins = trimList(c.Server.CORSOrigins)
+	c.Redis.Addrs = trimList(c.Redis.Addrs)
+	c.Log.Level = strings.ToLower(strings.TrimSpace(c.Log.Level))
+	c.Log.Format = strings.ToLower(strings.TrimSpace(c.Log.Format))
+	if c.Server.BaseURL == "" {
+		c.Server.BaseURL = c.Server.defaultBaseURL()
+	}
+}
+
+// trimList drops surrounding spaces and empty entries ("a, b," from the
+// environment is [a b]).
+func trimList(list []string) []string {
+	if list == nil {
+		return nil
+	}
+	out := list[:0:0]
+	for _, s := range list {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// defaultBaseURL derives the base URL from the listen address. An
+// unspecified host (":8080", "0.0.0.0:8080") becomes localhost.
+func (s Server) defaultBaseURL() string {
+	scheme := "http"
+	if s.TLS.Enabled() {
+		scheme = "https"
+	}
+	host, port, err := net.SplitHostPort(s.Addr)
+	if err != nil {
+		return scheme + "://" + s.Addr // Validate reports the address
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return scheme + "://" + net.JoinHostPort(host, port)
+}
+
+// hashSecrets replaces every plain client secret by its hex digest.
+func (c *Config) hashSecrets() {
+	for ti := range c.Tenants {
+		for ci := range c.Tenants[ti].Clients {
+			cl := &c.Tenants[ti].Clients[ci]
+			if cl.Secret != "" {
+				h := aggregator.HashSecret(cl.Secret)
+				cl.SecretSHA256 = hex.EncodeToString(h[:])
+				cl.Secret = ""
+			}
+		}
+	}
+}

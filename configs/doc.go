@@ -1,0 +1,76 @@
+// Package configs is Zugang's configuration: one YAML file, typed as Config,
+// loaded in layers, validated as a whole and converted into the domain's
+// Directory (tenants and clients) and Catalogue (providers).
+//
+// # Layers
+//
+// Load builds a Config from three layers, each overriding the one before:
+//
+//  1. the embedded defaults: dev.yaml (a demo tenant with two clients and a
+//     demo user, embedded Redis, logging, token lifetime) and providers.yaml
+//     (the Demo Provider), so that `zugang serve` runs without any file;
+//  2. the configuration file, if a path is given;
+//  3. the environment (variables below).
+//
+// A key present in a layer replaces the value below it; keys it leaves out
+// keep theirs. Lists are replaced, never appended to: a file that sets
+// `tenants:` defines all tenants, and the demo tenant is gone. The embedded
+// dev users belong to the demo tenant, so a file that sets `tenants:` but not
+// `users:` starts without them.
+//
+// Decoding is strict: an unknown key is an error that names the key, the file
+// and the line, so a misspelt setting never passes silently. A file holds
+// exactly one YAML document; an empty file changes nothing.
+//
+// # Providers
+//
+// The provider catalogue comes from exactly one source, the first of:
+// the file named by providersFile (a YAML file with a `providers:` list;
+// a relative path is taken relative to the configuration file when set there,
+// to the working directory when set by ZUGANG_PROVIDERS_FILE); the
+// `providers:` list of the configuration file (setting both in the same file
+// is an error); the embedded providers.yaml. A provider's logo names an
+// embedded SVG (logos/<name>.svg) or, when it ends in ".svg", a file (relative
+// to the YAML file that lists the provider). Without a logo the provider's
+// group names the embedded logo, if there is one.
+//
+// # Environment
+//
+// Scalar and list settings of server, redis, log and auth can be overridden
+// with environment variables; lists are comma-separated. A variable that is
+// set but empty changes nothing. Tenants, users and providers come only from
+// YAML.
+//
+//	ZUGANG_ADDR               server.addr             (127.0.0.1:8080)
+//	ZUGANG_BASE_URL           server.baseURL          (http(s)://<addr>)
+//	ZUGANG_TLS_CERT_FILE      server.tls.certFile
+//	ZUGANG_TLS_KEY_FILE       server.tls.keyFile
+//	ZUGANG_SHUTDOWN_TIMEOUT   server.shutdownTimeout  (15s)
+//	ZUGANG_CORS_ORIGINS       server.corsOrigins      (*)
+//	ZUGANG_REDIS_URL          redis.url               (see below)
+//	ZUGANG_REDIS_ADDRS        redis.addrs
+//	ZUGANG_REDIS_MASTER_NAME  redis.masterName
+//	ZUGANG_REDIS_USERNAME     redis.username
+//	ZUGANG_REDIS_PASSWORD     redis.password
+//	ZUGANG_REDIS_DB           redis.db                (0)
+//	ZUGANG_REDIS_KEY_PREFIX   redis.keyPrefix         (zugang:)
+//	ZUGANG_LOG_LEVEL          log.level               (info)
+//	ZUGANG_LOG_FORMAT         log.format              (console)
+//	ZUGANG_TOKEN_TTL          auth.tokenTTL           (24h)
+//	ZUGANG_BCRYPT_COST        auth.bcryptCost         (10)
+//	ZUGANG_PROVIDERS_FILE     providersFile
+//
+// The conventional REDIS_URL is a fallback: it is used only when nothing else
+// (file, ZUGANG_REDIS_URL or ZUGANG_REDIS_ADDRS) configures Redis. Without any
+// Redis setting the gateway runs an embedded, non-persistent Redis
+// (Redis.Embedded).
+//
+// # Secrets
+//
+// Client secrets are given either in plain text (`secret`, for development)
+// or as the hex SHA-256 of the secret (`secretSha256`, for production). Load
+// replaces a plain secret by its digest once the configuration is valid, and
+// Directory hands the domain only digests. No error of this package contains
+// a secret, a password, a digest or a URL (which may carry credentials): they
+// name the offending field by its path, such as tenants[0].clients[1].secret.
+package configs

@@ -1,0 +1,127 @@
+package web
+
+import (
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/gin-contrib/cors"
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"go.uber.org/zap"
+
+	"github.com/zugang/zugang/aggregator"
+)
+
+// Options are the services and settings the HTTP layer needs.
+type Options struct {
+	BaseURL     string // public base URL, no trailing slash; prefixes every href and Location
+	CORSOrigins []string
+	Auth        aggregator.AuthService
+	Management  aggregator.ManagementService
+	Providers   aggregator.ProviderCatalogue
+	Ready       aggregator.Pinger    // checked by /readyz
+	Log         *zap.Logger          // nil: no logging
+	Metrics     *prometheus.Registry // nil: a private registry
+}
+
+// Server is the gateway's HTTP handler.
+type Server struct {
+	auth      aggregator.AuthService
+	mgmt      aggregator.ManagementService
+	providers aggregator.ProviderCatalogue
+	ready     aggregator.Pinger
+	links     links
+	log       *zap.Logger
+	registry  *prometheus.Registry
+	draining  atomic.Bool
+	engine    *gin.Engine
+	handler   http.Handler
+}
+
+// New builds the engine with all routes and middleware.
+func New(o Options) *Server {
+	if o.Log == nil {
+		o.Log = zap.NewNop()
+	}
+	if o.Metrics == nil {
+		o.Metrics = prometheus.NewRegistry()
+	}
+	s := &Server{auth: o.Auth, mgmt: o.Management, providers: o.Providers, ready: o.Ready,
+		links: links{base: o.BaseURL}, log: o.Log, registry: o.Metrics}
+
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.RedirectTrailingSlash = false
+	r.RedirectFixedPath = false
+	r.HandleMethodNotAllowed = true
+	r.UseRawPath = true // keep %2F inside a path value (client ids)
+	r.UnescapePathValues = true
+	r.ContextWithFallback = true
+
+	m := newMetrics(o.Metrics)
+	r.Use(correlationID(o.Log), accessLog, m.middleware, recovery, s.cors(o.CORSOrigins))
+	r.NoRoute(handle(func(c *gin.Context) error {
+		return &aggregator.Error{Kind: aggregator.KindNotFound, Op: "web.NoRoute", Message: "no such resource",
+			Details: c.Request.Method + " " + c.Request.URL.Path + " is not a route of this API"}
+	}))
+	r.NoMethod(methodNotAllowed) // gin has set the Allow header
+	s.routes(r)
+	s.engine = r
+	s.handler = stripTrailingSlash(r)
+	return s
+}
+
+// ServeHTTP serves the API.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Drain makes /readyz fail so load balancers stop sending traffic while the
+// process shuts down.
+func (s *Server) Drain() { s.draining.Store(true) }
+
+func (s *Server) cors(origins []string) gin.HandlerFunc {
+	cfg := cors.Config{
+		AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodOptions},
+		AllowHeaders:  []string{"Authorization", "Content-Type", "Accept", headerCorrelationID, "Customer-IP-Address"},
+		ExposeHeaders: []string{"Location", headerCorrelationID},
+		MaxAge:        12 * time.Hour,
+	}
+	if len(origins) == 0 || (len(origins) == 1 && origins[0] == "*") {
+		cfg.AllowAllOrigins = true
+	} else {
+		cfg.AllowOrigins = origins
+	}
+	return cors.New(cfg)
+}
+
+func (s *Server) routes(r *gin.Engine) {
+	r.GET("/healthz", s.healthz)
+	r.GET("/readyz", handle(s.readyz))
+	r.GET("/metrics", s.metricsHandler())
+	r.GET("/openapi.yaml", s.openapi)
+
+	oauth := r.Group("/auth/oauth2")
+	oauth.POST("/token", handle(s.token))
+	oauth.POST("/revoke", handle(s.revoke))
+	oauth.GET("/introspect", handle(s.introspect))
+
+	mg := r.Group("/auth/mgmt/v1/tenants")
+	read := func(scope aggregator.Scope) gin.HandlerFunc { return s.authorized(access{scope, clientToken}) }
+	mg.GET("", read(aggregator.ScopeTenantsRead), handle(s.listTenants))
+	mg.GET("/:tenant", read(aggregator.ScopeTenantsRead), handle(s.getTenant))
+	mg.GET("/:tenant/clients", read(aggregator.ScopeClientsRead), handle(s.listClients))
+	mg.GET("/:tenant/clients/:client", read(aggregator.ScopeClientsRead), handle(s.getClient))
+	mg.GET("/:tenant/clients/:client/roles", read(aggregator.ScopeClientsRead), handle(s.listRoles))
+	mg.GET("/:tenant/clients/:client/roles/:role", read(aggregator.ScopeClientsRead), handle(s.getRole))
+	mg.GET("/:tenant/clients/:client/roles/:role/users", read(aggregator.ScopeUsersRead), handle(s.listRoleUsers))
+	mg.PUT("/:tenant/clients/:client/roles/:role/users/:user", read(aggregator.ScopeRolesModify), handle(s.addRoleUser))
+	mg.POST("/:tenant/users", read(aggregator.ScopeUsersCreate), handle(s.createUser))
+	mg.GET("/:tenant/users", read(aggregator.ScopeUsersRead), handle(s.listUsers))
+	mg.GET("/:tenant/users/:user", read(aggregator.ScopeUsersRead), handle(s.getUser))
+	mg.PUT("/:tenant/users/:user/deactivate", read(aggregator.ScopeUsersModify), handle(s.deactivateUser))
+	mg.POST("/:tenant/users/:user/reactivate", read(aggregator.ScopeUsersModify), handle(s.reactivateUser))
+
+	pv := r.Group("/providers/v2")
+	pv.GET("", s.authorized(access{aggregator.ScopeProviderRead, anyToken}), handle(s.listProviders))
+	pv.GET("/:provider", handle(s.getProviderOrLogo))
+}
