@@ -147,7 +147,7 @@ func (a *Auth) IssueToken(ctx context.Context, c *Client, req TokenRequest) (Tok
 	}
 	if replaced != "" {
 		if err := a.Store.DeleteToken(ctx, TokenDigest(replaced)); err != nil {
-			a.Log.Warn("refreshed token not retired", zap.Error(err))
+			LoggerFrom(ctx, a.Log).Warn("refreshed token not retired", zap.Error(err))
 		}
 	}
 	return issued, nil
@@ -164,7 +164,7 @@ func (a *Auth) issue(ctx context.Context, t Token) (Token, error) {
 	if err := a.Store.SaveToken(ctx, TokenDigest(t.AccessToken), t); err != nil {
 		return Token{}, err
 	}
-	a.Log.Info("token issued", zap.String("tenant", t.Tenant), zap.String("client", t.Client),
+	LoggerFrom(ctx, a.Log).Info("token issued", zap.String("tenant", t.Tenant), zap.String("client", t.Client),
 		zap.String("user", t.UserID), zap.Time("validTo", t.ValidTo))
 	return t, nil
 }

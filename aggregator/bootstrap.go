@@ -37,7 +37,7 @@ func (m *Management) EnsureUser(ctx context.Context, tenant string, in NewUser, 
 		}
 	}
 	if created {
-		m.Log.Info("bootstrap user created", zap.String("tenant", tenant), zap.String("user", u.ID))
+		LoggerFrom(ctx, m.Log).Info("bootstrap user created", zap.String("tenant", tenant), zap.String("user", u.ID))
 	}
 	return u, created, nil
 }

@@ -136,7 +136,7 @@ func (m *Management) AddRoleUser(ctx context.Context, p Principal, tenant, clien
 	if err := m.Auth.Store.AddRole(ctx, tenant, userID, client, role); err != nil {
 		return err
 	}
-	m.Log.Info("role granted", zap.String("tenant", tenant), zap.String("client", client),
+	LoggerFrom(ctx, m.Log).Info("role granted", zap.String("tenant", tenant), zap.String("client", client),
 		zap.String("role", role), zap.String("user", userID))
 	return nil
 }
@@ -167,7 +167,7 @@ func (m *Management) CreateUser(ctx context.Context, p Principal, tenant string,
 	if err := m.Auth.Store.CreateUser(ctx, u); err != nil {
 		return User{}, err
 	}
-	m.Log.Info("user created", zap.String("tenant", tenant), zap.String("user", u.ID))
+	LoggerFrom(ctx, m.Log).Info("user created", zap.String("tenant", tenant), zap.String("user", u.ID))
 	return u, nil
 }
 
@@ -217,7 +217,7 @@ func (m *Management) DeactivateUser(ctx context.Context, p Principal, tenant, id
 	if err := m.Auth.Store.DeleteUserTokens(ctx, tenant, id); err != nil {
 		return Internal(op, err)
 	}
-	m.Log.Info("user deactivated", zap.String("tenant", tenant), zap.String("user", id))
+	LoggerFrom(ctx, m.Log).Info("user deactivated", zap.String("tenant", tenant), zap.String("user", id))
 	return nil
 }
 
@@ -253,6 +253,6 @@ func (m *Management) ReactivateUser(ctx context.Context, p Principal, tenant, id
 	if err := m.Auth.Store.UpdateUser(ctx, u); err != nil {
 		return err
 	}
-	m.Log.Info("user reactivated", zap.String("tenant", tenant), zap.String("user", id))
+	LoggerFrom(ctx, m.Log).Info("user reactivated", zap.String("tenant", tenant), zap.String("user", id))
 	return nil
 }

@@ -32,7 +32,9 @@ func correlationID(log *zap.Logger) gin.HandlerFunc {
 			id = uuid.NewString()
 		}
 		c.Header(headerCorrelationID, id)
-		c.Set(ctxLogger, log.With(zap.String("correlationId", id)))
+		l := log.With(zap.String("correlationId", id))
+		c.Set(ctxLogger, l)
+		c.Request = c.Request.WithContext(aggregator.WithLogger(c.Request.Context(), l))
 		c.Next()
 	}
 }

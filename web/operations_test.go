@@ -44,10 +44,12 @@ func TestCorrelationID(t *testing.T) {
 	}
 	// Every log line of the request carries the id.
 	h.logs.TakeAll()
-	h.do(request{method: "GET", path: "/providers/v2", header: http.Header{"X-Correlation-ID": {"trace-me"}}})
+	hdr := formHeader(basic("demo-app", appSecret))
+	hdr.Set("X-Correlation-ID", "trace-me")
+	h.do(request{method: "POST", path: "/auth/oauth2/token", header: hdr, body: "grant_type=client_credentials"})
 	lines := h.logs.All()
-	if len(lines) == 0 {
-		t.Fatal("no log lines")
+	if h.logs.FilterMessage("token issued").Len() != 1 || h.logs.FilterMessage("request").Len() != 1 {
+		t.Fatalf("want the use case's and the access log's lines, got %d lines", len(lines))
 	}
 	for _, l := range lines {
 		if l.ContextMap()["correlationId"] != "trace-me" {
