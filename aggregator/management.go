@@ -149,7 +149,7 @@ func (m *Management) CreateUser(ctx context.Context, p Principal, tenant string,
 	if _, err := m.tenant(p, tenant, op); err != nil {
 		return User{}, err
 	}
-	if msg := checkUsername(in.Username); msg != "" {
+	if msg := CheckUsername(in.Username); msg != "" {
 		return User{}, invalid(op, msg)
 	}
 	if in.Password == "" {

@@ -65,8 +65,9 @@ func CheckPassword(pw string) string {
 	return ""
 }
 
-// checkUsername validates a username; "" means valid.
-func checkUsername(name string) string {
+// CheckUsername returns a client-safe description of the rule a username
+// breaks, or "" if it is valid.
+func CheckUsername(name string) string {
 	switch {
 	case name == "":
 		return "username is required"

@@ -32,8 +32,8 @@ func TestCheckUsername(t *testing.T) {
 		{"demo-user", true}, {"user@example.com", true}, {"", false}, {"a b", false}, {"tab\tname", false},
 	}
 	for _, tt := range tests {
-		if got := checkUsername(tt.name) == ""; got != tt.ok {
-			t.Errorf("checkUsername(%q) ok = %v, want %v", tt.name, got, tt.ok)
+		if got := CheckUsername(tt.name) == ""; got != tt.ok {
+			t.Errorf("CheckUsername(%q) ok = %v, want %v", tt.name, got, tt.ok)
 		}
 	}
 }

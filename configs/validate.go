@@ -234,7 +234,7 @@ func (c *Config) validateUsers(p *problems, tenants map[string]map[string][]stri
 		case !known:
 			p.add(up+".tenant", "unknown tenant %q", u.Tenant)
 		}
-		if msg := checkUsername(u.Username); msg != "" {
+		if msg := aggregator.CheckUsername(u.Username); msg != "" {
 			p.add(up+".username", "%s", msg)
 		} else if first, dup := seen[[2]string{u.Tenant, u.Username}]; dup {
 			p.add(up+".username", "user %q of tenant %q is already defined at %s", u.Username, u.Tenant, first)
@@ -320,19 +320,6 @@ func (c *Config) validateProviders(p *problems) {
 			p.add(pp+".logo", "%v", err)
 		}
 	}
-}
-
-// checkUsername mirrors the domain's username rule.
-func checkUsername(name string) string {
-	switch {
-	case name == "":
-		return "required"
-	case utf8.RuneCountInString(name) > 128:
-		return "must not be longer than 128 characters"
-	case strings.IndexFunc(name, isSpaceOrControl) >= 0:
-		return "must not contain spaces or control characters"
-	}
-	return ""
 }
 
 func isSpaceOrControl(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }
