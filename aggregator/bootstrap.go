@@ -17,6 +17,11 @@ type RoleRef struct {
 // existing user keeps its password, even if the configuration changed.
 func (m *Management) EnsureUser(ctx context.Context, tenant string, in NewUser, roles []RoleRef) (User, bool, error) {
 	self := Principal{Tenant: tenant}
+	for _, r := range roles { // refuse before anything is stored
+		if _, err := m.Role(ctx, self, tenant, r.Client, r.Role); err != nil {
+			return User{}, false, err
+		}
+	}
 	u, err := m.Auth.Store.UserByUsername(ctx, tenant, in.Username)
 	created := false
 	switch {
@@ -29,9 +34,6 @@ func (m *Management) EnsureUser(ctx context.Context, tenant string, in NewUser, 
 		return User{}, false, err
 	}
 	for _, r := range roles {
-		if _, err := m.Role(ctx, self, tenant, r.Client, r.Role); err != nil {
-			return User{}, false, err
-		}
 		if err := m.Auth.Store.AddRole(ctx, tenant, u.ID, r.Client, r.Role); err != nil {
 			return User{}, false, err
 		}

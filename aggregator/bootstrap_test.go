@@ -48,4 +48,7 @@ func TestEnsureUserIsIdempotent(t *testing.T) {
 		[]aggregator.RoleRef{{Client: "demo-app", Role: "ghost"}}); !aggregator.IsNotFound(err) {
 		t.Errorf("unknown role: %v", err)
 	}
+	if _, err := st.UserByUsername(ctx, "demo", "x-user"); !aggregator.IsNotFound(err) {
+		t.Errorf("a refused EnsureUser must store nothing: %v", err)
+	}
 }
