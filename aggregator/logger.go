@@ -2,22 +2,34 @@ package aggregator
 
 import (
 	"context"
+	"sync"
 
 	"go.uber.org/zap"
 )
 
 type loggerKey struct{}
 
-// WithLogger returns ctx carrying log, so use cases log with the request's
-// fields (its correlation id) without knowing about HTTP.
-func WithLogger(ctx context.Context, log *zap.Logger) context.Context {
-	return context.WithValue(ctx, loggerKey{}, log)
+// contextLogger builds its logger on first use: most requests never log
+// from a use case, and zap's With costs an encoder clone.
+type contextLogger struct {
+	once   sync.Once
+	base   *zap.Logger
+	fields []zap.Field
+	log    *zap.Logger
+}
+
+// WithLogger returns ctx carrying base with fields (a request's correlation
+// id), so use cases log with them without knowing about HTTP.
+func WithLogger(ctx context.Context, base *zap.Logger, fields ...zap.Field) context.Context {
+	return context.WithValue(ctx, loggerKey{}, &contextLogger{base: base, fields: fields})
 }
 
 // LoggerFrom returns the logger carried by ctx, or fallback.
 func LoggerFrom(ctx context.Context, fallback *zap.Logger) *zap.Logger {
-	if l, ok := ctx.Value(loggerKey{}).(*zap.Logger); ok {
-		return l
+	c, ok := ctx.Value(loggerKey{}).(*contextLogger)
+	if !ok {
+		return fallback
 	}
-	return fallback
+	c.once.Do(func() { c.log = c.base.With(c.fields...) })
+	return c.log
 }

@@ -103,18 +103,26 @@ func testCatalogue(t testing.TB) *aggregator.Catalogue {
 
 func newHarness(t testing.TB) *harness {
 	t.Helper()
+	core, logs := observer.New(zapcore.DebugLevel)
+	h := newHarnessWithLog(t, zap.New(core))
+	h.logs = logs
+	return h
+}
+
+// newHarnessWithLog builds the server over a real store with the given
+// logger (benchmarks pass a production-like one).
+func newHarnessWithLog(t testing.TB, log *zap.Logger) *harness {
+	t.Helper()
 	st := storetest.New(t)
 	dir, err := aggregator.NewDirectory(testTenants())
 	if err != nil {
 		t.Fatal(err)
 	}
 	clk := &clock{now: time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)}
-	core, logs := observer.New(zapcore.DebugLevel)
-	log := zap.New(core)
 	auth := aggregator.NewAuth(dir, st, clk.Now, 0, bcrypt.MinCost, log)
 	srv := New(Options{BaseURL: testBase, CORSOrigins: []string{"https://app.example.com"}, Auth: auth,
 		Management: aggregator.NewManagement(auth), Providers: testCatalogue(t), Ready: st, Log: log})
-	return &harness{t: t, srv: srv, clock: clk, logs: logs, auth: auth}
+	return &harness{t: t, srv: srv, clock: clk, auth: auth}
 }
 
 // request describes one call; contract=false skips the OpenAPI check for

@@ -18,13 +18,13 @@ import (
 
 const (
 	headerCorrelationID = "X-Correlation-ID"
-	ctxLogger           = "zugang.log"
+	logKeyCorrelationID = "correlationId"
 	ctxPrincipal        = "zugang.principal"
 	maxCorrelationIDLen = 128
 )
 
-// correlationID echoes the caller's X-Correlation-ID or makes one, and
-// attaches a logger carrying it to the request.
+// correlationID echoes the caller's X-Correlation-ID or makes one, and puts
+// a logger carrying it into the request's context for every later line.
 func correlationID(log *zap.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		id := c.GetHeader(headerCorrelationID)
@@ -32,9 +32,7 @@ func correlationID(log *zap.Logger) gin.HandlerFunc {
 			id = uuid.NewString()
 		}
 		c.Header(headerCorrelationID, id)
-		l := log.With(zap.String("correlationId", id))
-		c.Set(ctxLogger, l)
-		c.Request = c.Request.WithContext(aggregator.WithLogger(c.Request.Context(), l))
+		c.Request = c.Request.WithContext(aggregator.WithLogger(c.Request.Context(), log, zap.String(logKeyCorrelationID, id)))
 		c.Next()
 	}
 }
@@ -55,10 +53,7 @@ func validCorrelationID(id string) bool {
 
 // requestLogger returns the request's logger (with its correlation id).
 func requestLogger(c *gin.Context) *zap.Logger {
-	if l, ok := c.Get(ctxLogger); ok {
-		return l.(*zap.Logger)
-	}
-	return zap.NewNop()
+	return aggregator.LoggerFrom(c.Request.Context(), zap.NewNop())
 }
 
 // routeLabel names the matched route for logs and metrics; unmatched
@@ -71,25 +66,30 @@ func routeLabel(c *gin.Context) string {
 }
 
 // accessLog writes one line per request. It logs the path without query
-// string and no headers: tokens may travel in either.
-func accessLog(c *gin.Context) {
-	start := time.Now()
-	c.Next()
-	status := c.Writer.Status()
-	fields := []zap.Field{
-		zap.String("method", c.Request.Method),
-		zap.String("route", routeLabel(c)),
-		zap.String("path", c.Request.URL.Path),
-		zap.Int("status", status),
-		zap.Duration("latency", time.Since(start)),
-		zap.Int("bytes", c.Writer.Size()),
-		zap.String("remote", c.ClientIP()),
+// string and no headers: tokens may travel in either. It adds the
+// correlation id as a plain field rather than through the request's
+// logger, which it would otherwise build on every request.
+func accessLog(log *zap.Logger) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		c.Next()
+		status := c.Writer.Status()
+		fields := []zap.Field{
+			zap.String(logKeyCorrelationID, c.Writer.Header().Get(headerCorrelationID)),
+			zap.String("method", c.Request.Method),
+			zap.String("route", routeLabel(c)),
+			zap.String("path", c.Request.URL.Path),
+			zap.Int("status", status),
+			zap.Duration("latency", time.Since(start)),
+			zap.Int("bytes", c.Writer.Size()),
+			zap.String("remote", c.ClientIP()),
+		}
+		if status >= 500 {
+			log.Error("request", fields...)
+			return
+		}
+		log.Info("request", fields...)
 	}
-	if status >= 500 {
-		requestLogger(c).Error("request", fields...)
-		return
-	}
-	requestLogger(c).Info("request", fields...)
 }
 
 // metrics records request counts and latencies by route.

@@ -78,6 +78,14 @@ func (s *Server) getProviderOrLogo(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(c, http.StatusOK, s.newProviderJSON(p))
+	body, ok := s.providerBodies.Load(p.ID)
+	if !ok {
+		b, err := marshalJSON(s.newProviderJSON(p))
+		if err != nil {
+			return aggregator.Internal("web.getProvider", err)
+		}
+		body, _ = s.providerBodies.LoadOrStore(p.ID, b)
+	}
+	c.Data(http.StatusOK, contentTypeJSON, body.([]byte))
 	return nil
 }

@@ -73,17 +73,26 @@ func renderError(c *gin.Context, err error) {
 	c.Abort()
 }
 
-// writeJSON marshals v without HTML escaping and writes it in one write.
-func writeJSON(c *gin.Context, status int, v any) {
+// marshalJSON encodes v without HTML escaping (as Java servers send JSON).
+func marshalJSON(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// writeJSON marshals v and writes it in one write.
+func writeJSON(c *gin.Context, status int, v any) {
+	body, err := marshalJSON(v)
+	if err != nil {
 		requestLogger(c).Error("response not encodable", zap.Error(err))
 		c.Status(http.StatusInternalServerError)
 		return
 	}
-	c.Data(status, contentTypeJSON, bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	c.Data(status, contentTypeJSON, body)
 }
 
 // writeEmpty answers with a status and no body.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -35,8 +36,11 @@ type Server struct {
 	log       *zap.Logger
 	registry  *prometheus.Registry
 	draining  atomic.Bool
-	engine    *gin.Engine
-	handler   http.Handler
+	// providerBodies caches rendered providers by id: the catalogue and
+	// the base URL are fixed for the life of a Server.
+	providerBodies sync.Map
+	engine         *gin.Engine
+	handler        http.Handler
 }
 
 // New builds the engine with all routes and middleware.
@@ -58,9 +62,12 @@ func New(o Options) *Server {
 	r.UseRawPath = true // keep %2F inside a path value (client ids)
 	r.UnescapePathValues = true
 	r.ContextWithFallback = true
+	// No proxy is trusted unless configured: X-Forwarded-For from a client
+	// must not decide the address we log.
+	_ = r.SetTrustedProxies(nil)
 
 	m := newMetrics(o.Metrics)
-	r.Use(correlationID(o.Log), accessLog, m.middleware, recovery, s.cors(o.CORSOrigins))
+	r.Use(correlationID(o.Log), accessLog(o.Log), m.middleware, recovery, s.cors(o.CORSOrigins))
 	r.NoRoute(handle(func(c *gin.Context) error {
 		return &aggregator.Error{Kind: aggregator.KindNotFound, Op: "web.NoRoute", Message: "no such resource",
 			Details: c.Request.Method + " " + c.Request.URL.Path + " is not a route of this API"}

@@ -42,6 +42,7 @@ type Options struct {
 // Store implements aggregator.Store on Redis. It is safe for concurrent use.
 type Store struct {
 	client redis.UniversalClient
+	reads  redis.Cmdable // hot reads (token lookups): autopipelined when the client supports it
 	prefix string
 	now    func() time.Time // prunes expired index entries; Redis expiry uses the server clock anyway
 }
@@ -56,7 +57,29 @@ func New(client redis.UniversalClient, prefix string) *Store {
 	if err != nil {
 		panic(err)
 	}
-	return &Store{client: client, prefix: p, now: time.Now}
+	return &Store{client: client, reads: hotReads(client), prefix: p, now: time.Now}
+}
+
+// autoPipeliner is implemented by go-redis's single-node, Sentinel and
+// Cluster clients.
+type autoPipeliner interface {
+	AutoPipeline() (*redis.AutoPipeliner, error)
+}
+
+// hotReads returns the client for the read on every authenticated request.
+// go-redis's autopipeliner coalesces concurrent commands into one round trip
+// (a lone command still goes out at once), which under load saves a write
+// and a read syscall per request on both sides. Its commands run on its own
+// context, so a caller's deadline does not cut them short; a token lookup is
+// one short HGETALL, which makes that harmless. Clients without it use the
+// plain client.
+func hotReads(client redis.UniversalClient) redis.Cmdable {
+	if c, ok := client.(autoPipeliner); ok {
+		if ap, err := c.AutoPipeline(); err == nil {
+			return ap
+		}
+	}
+	return client
 }
 
 func checkPrefix(prefix string) (string, error) {

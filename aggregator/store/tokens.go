@@ -85,7 +85,7 @@ func (s *Store) SaveToken(ctx context.Context, digest string, t aggregator.Token
 // KindUnavailable.
 func (s *Store) LookupToken(ctx context.Context, digest string) (aggregator.Token, error) {
 	const op = "store.LookupToken"
-	h, err := s.client.HGetAll(ctx, s.tokenKey(digest)).Result()
+	h, err := s.reads.HGetAll(ctx, s.tokenKey(digest)).Result()
 	if err != nil {
 		return aggregator.Token{}, unavailable(op, err)
 	}
