@@ -90,6 +90,14 @@ func (m *Main) open(ctx context.Context) error {
 		return err
 	}
 
+	var tlsConfig *tls.Config // loaded before binding, so a bad key leaves no listener behind
+	if cfg.Server.TLS.Enabled() {
+		cert, err := tls.LoadX509KeyPair(cfg.Server.TLS.CertFile, cfg.Server.TLS.KeyFile)
+		if err != nil {
+			return fmt.Errorf("server.tls: %w", err)
+		}
+		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
 	if m.listener, err = net.Listen("tcp", cfg.Server.Addr); err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Server.Addr, err)
 	}
@@ -110,13 +118,9 @@ func (m *Main) open(ctx context.Context) error {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          zap.NewStdLog(m.Log.Named("http.server")),
 	}
-	if cfg.Server.TLS.Enabled() {
-		cert, err := tls.LoadX509KeyPair(cfg.Server.TLS.CertFile, cfg.Server.TLS.KeyFile)
-		if err != nil {
-			return fmt.Errorf("server.tls: %w", err)
-		}
-		m.HTTP.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-		m.listener = tls.NewListener(m.listener, m.HTTP.TLSConfig)
+	if tlsConfig != nil {
+		m.HTTP.TLSConfig = tlsConfig
+		m.listener = tls.NewListener(m.listener, tlsConfig)
 	}
 	return nil
 }
@@ -169,8 +173,10 @@ func (m *Main) Run(ctx context.Context) error {
 	return err
 }
 
+// close releases what open acquired; after Run has served, Shutdown has
+// already closed the listener and closing it again is harmless.
 func (m *Main) close() {
-	if m.listener != nil && m.HTTP == nil {
+	if m.listener != nil {
 		_ = m.listener.Close()
 	}
 	if m.closeStore != nil {
