@@ -101,7 +101,9 @@ func (s *Store) CreateUser(ctx context.Context, u aggregator.User) error {
 		[]string{s.usernamesKey(u.Tenant), s.usersKey(u.Tenant)},
 		u.Username, u.ID, boolFlag(u.Active), nanos).Int()
 	if err != nil {
-		s.dropUserHash(ctx, userKey) // best effort; an orphan is harmless garbage
+		// The claim may have happened (a lost reply), so the user hash stays:
+		// dropping it could leave a claimed name that points nowhere. If the
+		// claim did not happen, the hash is unreachable and harmless.
 		return unavailable(op, err)
 	}
 	if claimed == 0 {

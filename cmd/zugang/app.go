@@ -13,6 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/redis/go-redis/v9"
 	"go.uber.org/zap"
 
 	"github.com/zugang/zugang/aggregator"
@@ -60,6 +61,7 @@ func Open(ctx context.Context, configPath string, lookupEnv func(string) (string
 func (m *Main) open(ctx context.Context) error {
 	cfg := m.Config
 	var err error
+	redis.SetLogger(redisLog{m.Log.Named("redis")})
 	if cfg.Redis.Embedded() {
 		m.Store, m.closeStore, err = store.OpenEmbedded(ctx, cfg.Redis.KeyPrefix)
 		if err != nil {
