@@ -31,7 +31,7 @@ var allowedInternal = map[string][]string{
 
 // aggregatorExternal is what the domain may import beyond the standard
 // library: zap and small helpers, never gin, go-redis, fsm or resty.
-var aggregatorExternal = []string{"go.uber.org/", "github.com/google/uuid", "golang.org/x/crypto/", "golang.org/x/sys/"}
+var aggregatorExternal = []string{"go.uber.org/", "github.com/google/uuid", "github.com/shopspring/decimal", "golang.org/x/crypto/", "golang.org/x/sys/"}
 
 type pkg struct {
 	path string

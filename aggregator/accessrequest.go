@@ -1,0 +1,120 @@
+package aggregator
+
+import (
+	"net"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// AccessRequest is one entry of BANKSapi's CreateBankAccess map: what a
+// client sends for one bank-access id. Credentials are still encrypted.
+type AccessRequest struct {
+	ProviderID       string
+	Credentials      map[string]string
+	Sync             *bool
+	SelectedProducts []string
+}
+
+// AccessOptions are the query parameters and headers of add, refresh and
+// start-SCA calls.
+type AccessOptions struct {
+	Refresh          bool
+	HeadOnly         bool
+	QueryTANSettings bool
+	MaxTransactions  string // none (default), all, paymentAccounts
+	CallbackURL      string
+	CustomerIP       string // never stored
+}
+
+// SCASubmission is BANKSapi's SubmitScaData: one field per step; nil means
+// absent, so an empty object (a decoupled confirmation) is all nils.
+type SCASubmission struct {
+	MethodID *string
+	Medium   *string
+	AuthData *string
+}
+
+// CredentialDecrypter turns a client's RSA-encrypted, Base64 credentials
+// into plaintext for the provider's fields. Errors: KindInvalid with
+// CodeIncompleteCredentials (BA1012) naming the field.
+type CredentialDecrypter interface {
+	Decrypt(encrypted map[string]string, fields []string) (Credentials, error)
+}
+
+// SecretSealer seals credentials and provider state at rest; aad binds a
+// blob to its owner.
+type SecretSealer interface {
+	Seal(plaintext, aad []byte) ([]byte, error)
+	Open(sealed, aad []byte) ([]byte, error)
+	SealCredentials(c Credentials, aad []byte) ([]byte, error)
+	OpenCredentials(sealed, aad []byte) (Credentials, error)
+}
+
+// SCAMachine validates SCA transitions and says what each state shows
+// (implemented by package sca).
+type SCAMachine interface {
+	Apply(from SCAState, ev SCAEvent) (SCAState, error)
+	Message(s SCAState) (Message, bool)
+	Relations(s SCAState) []Rel
+}
+
+// Providers resolves a catalogue id to its adapter.
+type Providers interface {
+	Provider(id string) (Provider, ProviderInfo, error)
+}
+
+// Transaction window defaults of the seed.
+const (
+	DefaultTransactionWindow = 90 * 24 * time.Hour
+	DefaultConsentValidity   = 180 * 24 * time.Hour
+	consentLockTTL           = 2 * time.Minute
+	redirectTTL              = time.Hour // how long a user may take on the bank's page
+)
+
+func invalidf(op, format string, args ...any) *Error { return Errorf(KindInvalid, op, format, args...) }
+
+// validAccessID reports whether a client-chosen id is a UUID in canonical form.
+func validAccessID(id string) bool {
+	u, err := uuid.Parse(id)
+	return err == nil && u.String() == strings.ToLower(id) && len(id) == 36
+}
+
+// checkOptions validates the query parameters and headers at the edge.
+func checkOptions(op string, o AccessOptions, allowed []string) error {
+	switch o.MaxTransactions {
+	case "", "none", "all", "paymentAccounts":
+	default:
+		return invalidf(op, "maxTransactions must be none, all or paymentAccounts")
+	}
+	if o.CustomerIP != "" && net.ParseIP(strings.TrimSpace(o.CustomerIP)) == nil {
+		return invalidf(op, "Customer-IP-Address is not an IPv4 or IPv6 address")
+	}
+	if o.CallbackURL != "" {
+		u, err := url.Parse(o.CallbackURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return invalidf(op, "callbackUrl must be an absolute http(s) URL")
+		}
+		if len(allowed) > 0 && !callbackAllowed(o.CallbackURL, allowed) {
+			return invalidf(op, "callbackUrl is not among the client's allowed callback URLs")
+		}
+	}
+	return nil
+}
+
+// callbackAllowed matches a prefix only at a boundary, so the prefix
+// "http://localhost" does not admit "http://localhost.evil.example".
+func callbackAllowed(cb string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if !strings.HasPrefix(cb, p) {
+			continue
+		}
+		rest := cb[len(p):]
+		if rest == "" || strings.HasSuffix(p, "/") || strings.ContainsAny(rest[:1], "/:?#") {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,118 @@
+package aggregator
+
+import (
+	"context"
+	"time"
+)
+
+// SCA is one consent process of a bank access. Its state moves through the
+// machine of package sca; ConsentID is its UUID on the wire.
+type SCA struct {
+	ConsentID     string
+	State         SCAState
+	Channel       string
+	Methods       []SCAMethod
+	ActiveMethod  *SCAMethod
+	Media         []TANMedium
+	Challenge     *Challenge
+	Messages      []Message // what the last step said (e.g. BA1103 after a wrong TAN)
+	ValidUntil    time.Time // when finalised: the consent's end
+	RedirectToken string    // the handle a redirect returns with (see ConnectRequest)
+	Started       time.Time
+	Updated       time.Time
+}
+
+// BankAccess is a stored bank access ("Bankzugang") under the id its
+// client chose. Credentials and provider state are kept only sealed.
+type BankAccess struct {
+	ID                string
+	Tenant            string
+	UserID            string
+	ProviderID        string
+	Sync              bool
+	SelectedProducts  []string
+	Created           time.Time
+	Updated           time.Time // aktualisierungszeitpunkt: the last successful fetch
+	Status            AccessStatus
+	Products          []Product
+	Messages          []Message // messages of the stable state
+	Issues            []Message // the tentative state: messages of the last attempt
+	IssuesAt          time.Time
+	SCAs              []SCA // consent processes; the last one is current
+	CallbackURL       string
+	SealedCredentials []byte
+	SealedState       []byte
+	Version           int64 // optimistic concurrency: bumped by every save
+}
+
+// CurrentSCA returns the process the access is in, if any.
+func (b *BankAccess) CurrentSCA() *SCA {
+	if len(b.SCAs) == 0 {
+		return nil
+	}
+	return &b.SCAs[len(b.SCAs)-1]
+}
+
+// SCAByConsent finds a consent process by id.
+func (b *BankAccess) SCAByConsent(id string) *SCA {
+	for i := range b.SCAs {
+		if b.SCAs[i].ConsentID == id {
+			return &b.SCAs[i]
+		}
+	}
+	return nil
+}
+
+// Product returns the product with the given id.
+func (b *BankAccess) Product(id string) (Product, bool) {
+	for _, p := range b.Products {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return Product{}, false
+}
+
+// AccessStore persists bank accesses with their data. All keys of one user
+// share a hash tag, so every method is atomic for that user.
+//
+// Errors: KindNotFound for an unknown access, consent or product;
+// KindConflict from SaveAccess when the stored Version is not the one the
+// caller read (a concurrent update won), and from LockConsent when the
+// consent is already being worked on; KindUnavailable on backend failure.
+type AccessStore interface {
+	// Access returns one access of a user.
+	Access(ctx context.Context, tenant, userID, id string) (BankAccess, error)
+	// Accesses lists a user's accesses ordered by creation.
+	Accesses(ctx context.Context, tenant, userID string) ([]BankAccess, error)
+	// AccessByConsent resolves a consent id to its access.
+	AccessByConsent(ctx context.Context, tenant, userID, consentID string) (BankAccess, error)
+	// SaveAccess writes a; a.Version must equal the stored version (0 for a
+	// new access) and is incremented on success. New consent ids are
+	// indexed. Transactions and investments are merged by id in the same
+	// atomic step, so a retried fetch never duplicates a transaction.
+	SaveAccess(ctx context.Context, a *BankAccess, snap *Snapshot) error
+	// DeleteAccess removes an access with its data and consent index.
+	DeleteAccess(ctx context.Context, tenant, userID, id string) error
+	// Transactions returns a product's transactions booked in [from, to),
+	// newest first.
+	Transactions(ctx context.Context, tenant, userID, accessID, productID string, from, to time.Time) ([]Transaction, error)
+	// Investments returns a depot's positions.
+	Investments(ctx context.Context, tenant, userID, accessID, productID string) ([]Investment, error)
+	// LockConsent claims a consent for one submission; unlock releases it.
+	LockConsent(ctx context.Context, tenant, userID, consentID string, ttl time.Duration) (unlock func(), err error)
+	// SaveRedirect remembers which consent a redirect token belongs to.
+	SaveRedirect(ctx context.Context, token string, ref RedirectRef, ttl time.Duration) error
+	// Redirect resolves a redirect token (KindNotFound once used or expired).
+	Redirect(ctx context.Context, token string) (RedirectRef, error)
+	// DeleteRedirect forgets a used token.
+	DeleteRedirect(ctx context.Context, token string) error
+}
+
+// RedirectRef is what a redirect token stands for.
+type RedirectRef struct {
+	Tenant    string
+	UserID    string
+	AccessID  string
+	ConsentID string
+}
