@@ -2,6 +2,7 @@ package configs
 
 import (
 	"embed"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"net"
@@ -25,12 +26,13 @@ const (
 
 // Config is the whole configuration of a gateway process.
 type Config struct {
-	Server  Server   `yaml:"server"`
-	Redis   Redis    `yaml:"redis"`
-	Log     Log      `yaml:"log"`
-	Auth    Auth     `yaml:"auth"`
-	Tenants []Tenant `yaml:"tenants" env:"-"` // dev bootstrap; operators replace it
-	Users   []User   `yaml:"users" env:"-"`   // users created at start if missing
+	Server      Server      `yaml:"server"`
+	Redis       Redis       `yaml:"redis"`
+	Log         Log         `yaml:"log"`
+	Auth        Auth        `yaml:"auth"`
+	Credentials Credentials `yaml:"credentials" envPrefix:"CREDENTIALS_"` // keys that protect bank credentials
+	Tenants     []Tenant    `yaml:"tenants" env:"-"`                      // dev bootstrap; operators replace it
+	Users       []User      `yaml:"users" env:"-"`                        // users created at start if missing
 	// ProvidersFile optionally names a YAML file whose `providers:` list
 	// replaces the catalogue. After Load it holds the path actually read.
 	ProvidersFile string     `yaml:"providersFile" env:"PROVIDERS_FILE"`
@@ -86,6 +88,43 @@ type Log struct {
 type Auth struct {
 	TokenTTL   time.Duration `yaml:"tokenTTL" env:"TOKEN_TTL"`
 	BcryptCost int           `yaml:"bcryptCost" env:"BCRYPT_COST"` // 4..31
+}
+
+// Credentials configures the gateway's credential keys: the RSA key pair
+// clients encrypt bank credentials with, and the AES-256 key that seals
+// credentials and provider state at rest. Unset keys are development keys
+// (see the package documentation).
+type Credentials struct {
+	// PrivateKeyFile is a PEM file with the RSA private key (PKCS #1
+	// "RSA PRIVATE KEY" or PKCS #8 "PRIVATE KEY", unencrypted).
+	PrivateKeyFile string `yaml:"privateKeyFile" env:"PRIVATE_KEY_FILE"`
+	// CertificateFile optionally names an X.509 PEM certificate of the
+	// key, published to clients; without it a self-signed one is made.
+	CertificateFile string `yaml:"certificateFile" env:"CERTIFICATE_FILE"`
+	// Padding is the RSA padding clients use: oaep-sha1, oaep-sha256 or
+	// pkcs1v15.
+	Padding string `yaml:"padding" env:"PADDING"`
+	// SealKey is the Base64 of 32 random bytes: the AES-256-GCM key that
+	// encrypts credentials at rest. Secret.
+	SealKey string `yaml:"sealKey" env:"SEAL_KEY"`
+	// DevKeyDir is where development keys are generated and kept when
+	// PrivateKeyFile or SealKey is unset. Default: <user config dir>/zugang.
+	DevKeyDir string `yaml:"devKeyDir" env:"DEV_KEY_DIR"`
+}
+
+// DecodeSealKey returns the seal key's 32 bytes, or nil when none is
+// configured. Its error never contains the key.
+func (c Credentials) DecodeSealKey() ([]byte, error) {
+	s := strings.TrimSpace(c.SealKey)
+	if s == "" {
+		return nil, nil
+	}
+	b, err := base64.StdEncoding.Strict().DecodeString(s)
+	if err != nil || len(b) != aggregator.SealKeySize {
+		clear(b)
+		return nil, fmt.Errorf("credentials.sealKey: must be the Base64 of exactly %d bytes (generate one with `zugang keygen`)", aggregator.SealKeySize)
+	}
+	return b, nil
 }
 
 // Tenant is a customer of the gateway with its OAuth2 clients.
@@ -151,6 +190,21 @@ type Provider struct {
 	// Logo names an embedded logo (logos/<name>.svg) or, ending in ".svg",
 	// an SVG file. Empty: the embedded logo named by Group, if any.
 	Logo string `yaml:"logo"`
+	// Settings are the adapter's own settings (the demo bank's logins,
+	// latency, …), passed to it as they are.
+	Settings map[string]any `yaml:"settings"`
+}
+
+// ProviderSettings returns each catalogue entry's adapter settings by
+// lower-case provider id.
+func (c *Config) ProviderSettings() map[string]map[string]any {
+	out := make(map[string]map[string]any, len(c.Providers))
+	for _, p := range c.Providers {
+		if p.Settings != nil {
+			out[strings.ToLower(p.ID)] = p.Settings
+		}
+	}
+	return out
 }
 
 // Field is one login field of a provider.
@@ -280,6 +334,10 @@ func (c *Config) normalize() {
 	c.Redis.Addrs = trimList(c.Redis.Addrs)
 	c.Log.Level = strings.ToLower(strings.TrimSpace(c.Log.Level))
 	c.Log.Format = strings.ToLower(strings.TrimSpace(c.Log.Format))
+	c.Credentials.Padding = strings.ToLower(strings.TrimSpace(c.Credentials.Padding))
+	if c.Credentials.Padding == "" {
+		c.Credentials.Padding = string(aggregator.DefaultPadding)
+	}
 	if c.Server.BaseURL == "" {
 		c.Server.BaseURL = c.Server.defaultBaseURL()
 	}

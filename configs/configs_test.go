@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/xml"
 	"errors"
@@ -63,14 +64,18 @@ func TestEmbeddedDefaults(t *testing.T) {
 			Addr: "127.0.0.1:8080", BaseURL: "http://127.0.0.1:8080",
 			ShutdownTimeout: 15 * time.Second, CORSOrigins: []string{"*"},
 		},
-		Redis: Redis{KeyPrefix: "zugang:"},
-		Log:   Log{Level: "info", Format: "console"},
-		Auth:  Auth{TokenTTL: 24 * time.Hour, BcryptCost: 10},
+		Redis:       Redis{KeyPrefix: "zugang:"},
+		Log:         Log{Level: "info", Format: "console"},
+		Auth:        Auth{TokenTTL: 24 * time.Hour, BcryptCost: 10},
+		Credentials: Credentials{Padding: "oaep-sha1"},
 	}
 	if !reflect.DeepEqual(cfg.Server, want.Server) || !reflect.DeepEqual(cfg.Redis, want.Redis) ||
-		cfg.Log != want.Log || cfg.Auth != want.Auth {
+		cfg.Log != want.Log || cfg.Auth != want.Auth || cfg.Credentials != want.Credentials {
 		t.Errorf("defaults:\n got %+v %+v %+v %+v\nwant %+v %+v %+v %+v",
 			cfg.Server, cfg.Redis, cfg.Log, cfg.Auth, want.Server, want.Redis, want.Log, want.Auth)
+	}
+	if k, err := cfg.Credentials.DecodeSealKey(); k != nil || err != nil {
+		t.Errorf("default seal key: %d bytes, %v", len(k), err)
 	}
 	if !cfg.Redis.Embedded() {
 		t.Error("default Redis is not embedded")
@@ -373,6 +378,12 @@ func TestValidate(t *testing.T) {
 		{"tokenTTL", func(c *Config) { c.Auth.TokenTTL = 0 }, "auth.tokenTTL: must be positive"},
 		{"bcryptCost low", func(c *Config) { c.Auth.BcryptCost = 3 }, "auth.bcryptCost: must be between 4 and 31"},
 		{"bcryptCost high", func(c *Config) { c.Auth.BcryptCost = 32 }, "auth.bcryptCost: must be between 4 and 31"},
+		{"credentials padding", func(c *Config) { c.Credentials.Padding = "oaep-md5" }, "credentials.padding: must be one of oaep-sha1, oaep-sha256, pkcs1v15"},
+		{"credentials certificate without key", func(c *Config) { c.Credentials.CertificateFile = "cert.pem" }, "credentials.certificateFile: needs credentials.privateKeyFile"},
+		{"credentials sealKey not Base64", func(c *Config) { c.Credentials.SealKey = "not base64!" }, "credentials.sealKey: must be the Base64 of exactly 32 bytes"},
+		{"credentials sealKey short", func(c *Config) { c.Credentials.SealKey = base64.StdEncoding.EncodeToString(make([]byte, 16)) }, "credentials.sealKey: must be the Base64 of exactly 32 bytes"},
+		{"credentials sealKey long", func(c *Config) { c.Credentials.SealKey = base64.StdEncoding.EncodeToString(make([]byte, 33)) }, "credentials.sealKey:"},
+		{"credentials sealKey unpadded", func(c *Config) { c.Credentials.SealKey = base64.RawStdEncoding.EncodeToString(make([]byte, 32)) }, "credentials.sealKey:"},
 		{"no tenants", func(c *Config) { c.Tenants, c.Users = nil, nil }, "tenants: at least one tenant is required"},
 		{"tenant name", func(c *Config) { c.Tenants[0].Name = "Demo Tenant" }, `tenants[0].name: "Demo Tenant" must match`},
 		{"tenant name long", func(c *Config) { c.Tenants[0].Name = strings.Repeat("a", 64) }, "tenants[0].name:"},
@@ -535,6 +546,24 @@ func TestEnvOverrides(t *testing.T) {
 				t.Errorf("redis %+v", c.Redis)
 			}
 		}},
+		{"credentials", map[string]string{
+			"ZUGANG_CREDENTIALS_PRIVATE_KEY_FILE": "/keys/key.pem", "ZUGANG_CREDENTIALS_CERTIFICATE_FILE": "/keys/cert.pem",
+			"ZUGANG_CREDENTIALS_PADDING": " OAEP-SHA256 ", "ZUGANG_CREDENTIALS_SEAL_KEY": testSealKey + "\n", "ZUGANG_CREDENTIALS_DEV_KEY_DIR": "/tmp/zk",
+		}, "", func(t *testing.T, c *Config) {
+			want := Credentials{PrivateKeyFile: "/keys/key.pem", CertificateFile: "/keys/cert.pem", Padding: "oaep-sha256", SealKey: testSealKey + "\n", DevKeyDir: "/tmp/zk"}
+			if c.Credentials != want {
+				t.Errorf("credentials = %+v", c.Credentials)
+			}
+			if k, err := c.Credentials.DecodeSealKey(); err != nil || len(k) != 32 || k[0] != 1 || k[31] != 32 {
+				t.Errorf("DecodeSealKey: %v", err)
+			}
+		}},
+		{"credentials env beats file", map[string]string{"ZUGANG_CREDENTIALS_PADDING": "pkcs1v15"},
+			"credentials:\n  privateKeyFile: k.pem\n  padding: oaep-sha256\n  sealKey: " + testSealKey + "\n", func(t *testing.T, c *Config) {
+				if c.Credentials.Padding != "pkcs1v15" || c.Credentials.PrivateKeyFile != "k.pem" || c.Credentials.SealKey != testSealKey {
+					t.Errorf("credentials = padding %q, file %q", c.Credentials.Padding, c.Credentials.PrivateKeyFile)
+				}
+			}},
 		{"unrelated variables ignored", map[string]string{"ADDR": "x", "ZUGANG_ADDRS": "y", "ZUGANG_0_NAME": "z"}, "", func(t *testing.T, c *Config) {
 			if c.Server.Addr != "127.0.0.1:8080" || len(c.Tenants) != 1 {
 				t.Errorf("got %+v", c.Server)
@@ -725,6 +754,37 @@ func TestProvidersSources(t *testing.T) {
 	})
 }
 
+// testSealKey is the Base64 of the bytes 1..32.
+var testSealKey = func() string {
+	b := make([]byte, 32)
+	for i := range b {
+		b[i] = byte(i + 1)
+	}
+	return base64.StdEncoding.EncodeToString(b)
+}()
+
+func TestSealKeyNeverInErrors(t *testing.T) {
+	for _, key := range []string{"SEALKEY-SECRET-NOT-BASE64", base64.StdEncoding.EncodeToString([]byte("SEALKEY-SECRET-16b")), testSealKey[:40]} {
+		_, err := Load("", envMap(map[string]string{"ZUGANG_CREDENTIALS_SEAL_KEY": key}))
+		if err == nil || !strings.Contains(err.Error(), "credentials.sealKey") {
+			t.Fatalf("err = %v", err)
+		}
+		checkNoSecrets(t, err, key, key[:10], "SEALKEY")
+		path := writeFile(t, t.TempDir(), "zugang.yaml", "credentials:\n  sealKey: "+key+"\n")
+		_, err = Load(path, nil)
+		if err == nil {
+			t.Fatal("no error")
+		}
+		checkNoSecrets(t, err, key, key[:10], "SEALKEY")
+	}
+	// A type error of yaml.v3 would quote the value.
+	_, err := Load(writeFile(t, t.TempDir(), "zugang.yaml", "credentials:\n  sealKey: [SEALKEY-SECRET]\n"), nil)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	checkNoSecrets(t, err, "SEALKEY")
+}
+
 // TestNoSecretsInErrors loads broken configurations that carry secrets and
 // checks that no error repeats them.
 func TestNoSecretsInErrors(t *testing.T) {
@@ -810,8 +870,8 @@ func TestDocListsEnvVars(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(params) != 18 {
-		t.Errorf("%d environment variables, the doc lists 18", len(params))
+	if len(params) != 23 {
+		t.Errorf("%d environment variables, the doc lists 23", len(params))
 	}
 	for _, p := range params {
 		if !bytes.Contains(doc, []byte("//\t"+p.Key+" ")) {

@@ -36,34 +36,57 @@
 //
 // # Environment
 //
-// Scalar and list settings of server, redis, log and auth can be overridden
-// with environment variables; lists are comma-separated. A variable that is
-// set but empty changes nothing. Tenants, users and providers come only from
-// YAML.
+// Scalar and list settings of server, redis, log, auth and credentials can
+// be overridden with environment variables; lists are comma-separated. A
+// variable that is set but empty changes nothing. Tenants, users and
+// providers come only from YAML.
 //
-//	ZUGANG_ADDR               server.addr             (127.0.0.1:8080)
-//	ZUGANG_BASE_URL           server.baseURL          (http(s)://<addr>)
-//	ZUGANG_TLS_CERT_FILE      server.tls.certFile
-//	ZUGANG_TLS_KEY_FILE       server.tls.keyFile
-//	ZUGANG_SHUTDOWN_TIMEOUT   server.shutdownTimeout  (15s)
-//	ZUGANG_CORS_ORIGINS       server.corsOrigins      (*)
-//	ZUGANG_REDIS_URL          redis.url               (see below)
-//	ZUGANG_REDIS_ADDRS        redis.addrs
-//	ZUGANG_REDIS_MASTER_NAME  redis.masterName
-//	ZUGANG_REDIS_USERNAME     redis.username
-//	ZUGANG_REDIS_PASSWORD     redis.password
-//	ZUGANG_REDIS_DB           redis.db                (0)
-//	ZUGANG_REDIS_KEY_PREFIX   redis.keyPrefix         (zugang:)
-//	ZUGANG_LOG_LEVEL          log.level               (info)
-//	ZUGANG_LOG_FORMAT         log.format              (console)
-//	ZUGANG_TOKEN_TTL          auth.tokenTTL           (24h)
-//	ZUGANG_BCRYPT_COST        auth.bcryptCost         (10)
-//	ZUGANG_PROVIDERS_FILE     providersFile
+//	ZUGANG_ADDR                          server.addr                 (127.0.0.1:8080)
+//	ZUGANG_BASE_URL                      server.baseURL              (http(s)://<addr>)
+//	ZUGANG_TLS_CERT_FILE                 server.tls.certFile
+//	ZUGANG_TLS_KEY_FILE                  server.tls.keyFile
+//	ZUGANG_SHUTDOWN_TIMEOUT              server.shutdownTimeout      (15s)
+//	ZUGANG_CORS_ORIGINS                  server.corsOrigins          (*)
+//	ZUGANG_REDIS_URL                     redis.url                   (see below)
+//	ZUGANG_REDIS_ADDRS                   redis.addrs
+//	ZUGANG_REDIS_MASTER_NAME             redis.masterName
+//	ZUGANG_REDIS_USERNAME                redis.username
+//	ZUGANG_REDIS_PASSWORD                redis.password
+//	ZUGANG_REDIS_DB                      redis.db                    (0)
+//	ZUGANG_REDIS_KEY_PREFIX              redis.keyPrefix             (zugang:)
+//	ZUGANG_LOG_LEVEL                     log.level                   (info)
+//	ZUGANG_LOG_FORMAT                    log.format                  (console)
+//	ZUGANG_TOKEN_TTL                     auth.tokenTTL               (24h)
+//	ZUGANG_BCRYPT_COST                   auth.bcryptCost             (10)
+//	ZUGANG_PROVIDERS_FILE                providersFile
+//	ZUGANG_CREDENTIALS_PRIVATE_KEY_FILE  credentials.privateKeyFile
+//	ZUGANG_CREDENTIALS_CERTIFICATE_FILE  credentials.certificateFile
+//	ZUGANG_CREDENTIALS_PADDING           credentials.padding         (oaep-sha1)
+//	ZUGANG_CREDENTIALS_SEAL_KEY          credentials.sealKey
+//	ZUGANG_CREDENTIALS_DEV_KEY_DIR       credentials.devKeyDir       (<user config dir>/zugang)
 //
 // The conventional REDIS_URL is a fallback: it is used only when nothing else
 // (file, ZUGANG_REDIS_URL or ZUGANG_REDIS_ADDRS) configures Redis. Without any
 // Redis setting the gateway runs an embedded, non-persistent Redis
 // (Redis.Embedded).
+//
+// # Credentials
+//
+// Clients encrypt each bank credential value with the gateway's RSA public
+// key (credentials.padding: oaep-sha1, the default and what BANKSapi's
+// clients use, oaep-sha256, or pkcs1v15 for old clients only). The private
+// key is a PEM file (credentials.privateKeyFile, PKCS #1 or PKCS #8,
+// unencrypted); credentials.certificateFile optionally names an X.509
+// certificate of it to publish, otherwise a self-signed one is made.
+// credentials.sealKey, the Base64 of 32 random bytes, is the AES-256-GCM key
+// under which credentials and provider state are stored. `zugang keygen`
+// writes a key pair and prints a seal key.
+//
+// Either key left unset is a development key: generated in memory with the
+// embedded store (nothing persists anyway), otherwise generated once and
+// kept in credentials.devKeyDir (default <user config dir>/zugang) so that
+// stored credentials survive a restart. The gateway warns loudly about
+// either; production sets both.
 //
 // # Secrets
 //
@@ -71,6 +94,6 @@
 // or as the hex SHA-256 of the secret (`secretSha256`, for production). Load
 // replaces a plain secret by its digest once the configuration is valid, and
 // Directory hands the domain only digests. No error of this package contains
-// a secret, a password, a digest or a URL (which may carry credentials): they
+// a secret, a password, a digest, the seal key or a URL (which may carry credentials): they
 // name the offending field by its path, such as tenants[0].clients[1].secret.
 package configs

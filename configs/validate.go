@@ -45,6 +45,7 @@ func (c *Config) Validate() error {
 	c.Redis.validate(&p)
 	c.Log.validate(&p)
 	c.Auth.validate(&p)
+	c.Credentials.validate(&p)
 	clients := c.validateTenants(&p)
 	c.validateUsers(&p, clients)
 	c.validateProviders(&p)
@@ -122,6 +123,18 @@ func (a *Auth) validate(p *problems) {
 	}
 	if a.BcryptCost < minBcryptCost || a.BcryptCost > maxBcryptCost {
 		p.add("auth.bcryptCost", "must be between %d and %d", minBcryptCost, maxBcryptCost)
+	}
+}
+
+func (c *Credentials) validate(p *problems) {
+	if _, err := aggregator.ParsePadding(c.Padding); err != nil {
+		p.add("credentials.padding", "must be one of oaep-sha1, oaep-sha256, pkcs1v15")
+	}
+	if c.CertificateFile != "" && c.PrivateKeyFile == "" {
+		p.add("credentials.certificateFile", "needs credentials.privateKeyFile (the key it certifies)")
+	}
+	if _, err := c.DecodeSealKey(); err != nil {
+		*p = append(*p, err) // names the field, never the key
 	}
 }
 

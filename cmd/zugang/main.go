@@ -36,11 +36,17 @@ func main() {
 
 const usage = `usage:
   zugang [serve] [-addr host:port] [-config file.yaml]   serve the gateway (default)
+  zugang keygen [-bits 3072] [-out dir]                   write a credentials key pair, print a seal key
+  zugang encrypt (-key public.pem | -url URL) [-padding oaep-sha1] [field=value ...]
+                                                          encrypt credentials as a client does
+                                                          (fields from stdin when none are given)
   zugang version                                          print the version
 
 Without configuration zugang serves on 127.0.0.1:8080 with an embedded,
 non-persistent store and the demo tenant. Set REDIS_URL (or redis.url in the
-configuration file) to use a real Redis.
+configuration file) to use a real Redis. Without credentials.privateKeyFile
+and credentials.sealKey it uses development keys; zugang keygen makes
+production ones.
 `
 
 // run dispatches the subcommand; it returns when the command is done or ctx
@@ -53,6 +59,10 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 	switch cmd {
 	case "serve":
 		return serve(ctx, args, lookupEnv, stdout, stderr)
+	case "keygen":
+		return keygen(args, stdout, stderr)
+	case "encrypt":
+		return encrypt(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "zugang", version)
 		return nil
