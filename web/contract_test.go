@@ -31,6 +31,8 @@ var contractState struct {
 // contractSpec returns the parsed, validated document and its router.
 func contractSpec() (*openapi3.T, routers.Router, error) {
 	contractState.once.Do(func() {
+		// HTML pages are checked for status and headers; their text is theirs.
+		openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.FileBodyDecoder)
 		loader := openapi3.NewLoader()
 		doc, err := loader.LoadFromData(OpenAPIDocument())
 		if err != nil {
@@ -179,7 +181,7 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 	if doc.OpenAPI != "3.0.3" {
 		t.Errorf("openapi = %q, want 3.0.3", doc.OpenAPI)
 	}
-	tags := map[string]bool{"Auth": true, "Management": true, "Providers": true, "Operations": true}
+	tags := map[string]bool{"Auth": true, "Management": true, "Providers": true, "Customer": true, "Operations": true}
 	ids := map[string]string{}
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
@@ -192,7 +194,7 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 			}
 			ids[op.OperationID] = where
 			if len(op.Tags) != 1 || !tags[op.Tags[0]] {
-				t.Errorf("%s: tags = %v, want one of Auth, Management, Providers, Operations", where, op.Tags)
+				t.Errorf("%s: tags = %v, want one of Auth, Management, Providers, Customer, Operations", where, op.Tags)
 			}
 			if op.Responses.Status(500) == nil {
 				t.Errorf("%s: 500 not documented", where)
@@ -223,8 +225,40 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 			}
 		}
 	}
-	if len(ids) != 22 {
-		t.Errorf("%d operations, want 22", len(ids))
+}
+
+// TestEveryRouteIsDocumented keeps the document and the engine in step:
+// every route the server registers has an operation, and every operation
+// a route.
+func TestEveryRouteIsDocumented(t *testing.T) {
+	doc, _, err := contractSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	param := regexp.MustCompile(`\{[^}]+\}|:[^/]+`)
+	norm := func(method, path string) string { return method + " " + param.ReplaceAllString(path, "{}") }
+	documented := map[string]bool{}
+	for path, item := range doc.Paths.Map() {
+		for method := range item.Operations() {
+			documented[norm(method, path)] = true
+		}
+	}
+	h := newHarness(t)
+	served := map[string]bool{}
+	for _, r := range h.srv.engine.Routes() {
+		served[norm(r.Method, r.Path)] = true
+	}
+	served[norm("GET", "/auth/credentials-key.pem")] = true // registered when a key is configured
+	served[norm("GET", "/auth/credentials-key.crt")] = true
+	for k := range served {
+		if !documented[k] {
+			t.Errorf("route %s is not in openapi.yaml", k)
+		}
+	}
+	for k := range documented {
+		if !served[k] {
+			t.Errorf("openapi.yaml documents %s, which the server does not serve", k)
+		}
 	}
 }
 
@@ -267,6 +301,41 @@ func TestContractErrorSelfCheck(t *testing.T) {
 		oauthBd = `{"messages":[{"level":"ERROR","code":"BA400","message":"unsupported grant type"}],` +
 			`"error":"unsupported_grant_type","error_description":"unsupported grant type"}`
 		mgmt = "/auth/mgmt/v1/tenants/demo"
+		acc  = "/customer/v2/bankzugaenge/0b7f4783-4c93-4820-8e73-354a0f1c469e"
+		href = "https://gw.example.com" + acc
+		rels = `"relations":[{"rel":"self","href":"` + href + `"},{"rel":"delete_bankzugang","href":"` + href + `"},` +
+			`{"rel":"get_issues","href":"` + href + `/issues"},` +
+			`{"rel":"authenticate","href":"` + href + `/consent/0dd14633-1853-4d22-92f9-776429850a6b"},` +
+			`{"rel":"get_challenge_pdf","href":"` + href + `/challenge/pdf"}]`
+		sca = `"messages":[{"level":"INFO","code":"BA3030","message":"SCA Challenge","details":"Bitte autorisieren Sie den Vorgang"}],` +
+			`"tanMedien":[{"name":"Mobil","medienklasse":"MOBIL","gueltigVon":"2016-06-03 17:17:41","gueltigBis":"2016-06-03 17:17:41"}],` +
+			`"sicherheitsverfahren":[{"kodierung":980,"name":"mTAN","hinweis":"mTAN"},{"kodierung":942}],` +
+			`"aktivesSicherheitsverfahren":{"kodierung":980,"name":"mTAN","hinweis":"mTAN"},` +
+			`"challenge":{"name":"photoTAN","content":{"instructions":"Scan","photo":"iVBORw0KGgo=","PDF":"data:application/pdf;base64,JVBERi0="},` +
+			`"decoupled":false,"redirect":false},` + rels
+		product = `{"id":"DE00123456789012345679","status":"INTERAKTION","bezeichnung":"Tagesgeldkonto","kategorie":"TAGESGELDKONTO",` +
+			`"saldo":27365.56,"aktualisierungszeitpunkt":"2021-10-15 09:13:44","saldoDatum":"2021-10-15 00:00:00","waehrung":"EUR",` +
+			`"kontonummer":"9012345679","iban":"DE00123456789012345679","bic":"XXX12345678","blz":"12345678",` +
+			`"kreditinstitut":"Demo Provider","inhaber":"Fritz Testmüller","transferSupport":true,` +
+			`"relations":[{"rel":"self","href":"` + href + `/DE00123456789012345679"},` +
+			`{"rel":"get_kontoumsaetze","href":"` + href + `/DE00123456789012345679/kontoumsaetze"}],` +
+			`"messages":[],"ueberziehungslimit":1000,"verfuegungsrahmen":27365.56,"verfuegterBetrag":0}`
+		access = `{"id":"0b7f4783-4c93-4820-8e73-354a0f1c469e","providerId":"00000000-0000-0000-0000-000000000000",` +
+			`"aktualisierungszeitpunkt":"2021-10-15 09:13:44",` + sca + `,"status":"INTERAKTION","bankprodukte":[` + product + `],"sync":true}`
+		issues = `{"id":"0b7f4783-4c93-4820-8e73-354a0f1c469e","providerId":"00000000-0000-0000-0000-000000000000",` +
+			`"aktualisierungszeitpunkt":"2021-10-15 09:13:44",` + sca + `}`
+		customer = `{"bankzugaenge":{"0b7f4783-4c93-4820-8e73-354a0f1c469e":{"messages":[],` +
+			`"sicherheitsverfahren":[{"kodierung":980,"name":"mTAN"}],` + rels + `,"status":"INTERAKTION"}},` +
+			`"relations":[{"rel":"self","href":"https://gw.example.com/customer/v2"},` +
+			`{"rel":"get_bankzugaenge","href":"https://gw.example.com/customer/v2/bankzugaenge"}]}`
+		tx = `{"id":"ced1172c-0839-428a-af0d-8b87508f0981","hash":"c478c333-910f-465c-8e7d-616d86a07c0e","betrag":-70,` +
+			`"verwendungszweck":"EC 68096654","buchungstext":"Kartenzahlung","buchungsdatum":"2016-11-17 00:00:00",` +
+			`"wertstellungsdatum":"2016-11-15 00:00:00","gegenkontoInhaber":"La Sopia GmbH München",` +
+			`"gegenkontoIban":"DE00123456789012345679","gegenkontoBic":"XXX12345678","primanotaNummer":"421337"}`
+		position = `{"name":"GENERAL ELECTRIC CO","menge":167,"handelseinheit":"STUECK","isin":"US3696041033","wkn":"851144",` +
+			`"kurs":24.32,"kursDatum":"2021-10-15 15:31:20","waehrung":"USD","waehrungskurs":1.18,"handelsplatz":"Xetra","gesamtwert":3441.9}`
+		conflict = `{"messages":[{"level":"ERROR","code":"BA409","message":"chosenScaMedia does not fit the consent's current step"}]}`
+		consent  = "/consent/0dd14633-1853-4d22-92f9-776429850a6b"
 	)
 	jsonH := contractJSONHeader()
 	with := func(h http.Header, kv ...string) http.Header {
@@ -358,6 +427,69 @@ func TestContractErrorSelfCheck(t *testing.T) {
 		{"metrics", "GET", "/metrics", 200, with(noBody, "Content-Type", "text/plain; version=0.0.4; charset=utf-8; escaping=underscores"), "# HELP x y\nx 1\n", true},
 		{"openapi.yaml", "GET", "/openapi.yaml", 200, with(noBody, "Content-Type", "application/yaml"), string(OpenAPIDocument()), true},
 		{"unknown route", "GET", "/customer/v2", 200, jsonH, `{}`, false},
+		{"customer", "GET", "/customer/v2", 200, jsonH, customer, true},
+		{"customer entry with bankprodukte", "GET", "/customer/v2", 200, jsonH, strings.Replace(customer, `"status"`, `"bankprodukte":[],"status"`, 1), false},
+		{"customer entry without status", "GET", "/customer/v2", 200, jsonH, strings.Replace(customer, `,"status":"INTERAKTION"`, "", 1), false},
+		{"customer 503", "GET", "/customer/v2", 503, jsonH, `{"messages":[{"level":"ERROR","code":"BA1051","message":"storage unavailable"}]}`, true},
+		{"list accesses", "GET", "/customer/v2/bankzugaenge", 200, jsonH, `{"0b7f4783-4c93-4820-8e73-354a0f1c469e":` + access + `}`, true},
+		{"list accesses empty", "GET", "/customer/v2/bankzugaenge", 200, jsonH, `{}`, true},
+		{"list accesses as array", "GET", "/customer/v2/bankzugaenge", 200, jsonH, `[` + access + `]`, false},
+		{"add", "POST", "/customer/v2/bankzugaenge?refresh=true", 201, with(noBody, "Location", "https://gw.example.com"+acc), "", true},
+		{"add relative Location", "POST", "/customer/v2/bankzugaenge", 201, with(noBody, "Location", acc), "", false},
+		{"add with body", "POST", "/customer/v2/bankzugaenge", 201, with(jsonH, "Location", "https://gw.example.com"+acc), access, false},
+		{"add 400 BA1012", "POST", "/customer/v2/bankzugaenge", 400, jsonH, `{"messages":[{"level":"ERROR","code":"BA1012","message":"Zugangsdaten unvollständig"}]}`, true},
+		{"add 409", "POST", "/customer/v2/bankzugaenge", 409, jsonH, conflict, true},
+		{"add 504", "POST", "/customer/v2/bankzugaenge", 504, jsonH, `{"messages":[{"level":"ERROR","code":"BA999","message":"timeout"}]}`, true},
+		{"add 404 undocumented", "POST", "/customer/v2/bankzugaenge", 404, jsonH, errBody, false},
+		{"delete accesses", "DELETE", "/customer/v2/bankzugaenge", 200, noBody, "", true},
+		{"access", "GET", acc, 200, jsonH, access, true},
+		{"access 404", "GET", acc, 404, jsonH, errBody, true},
+		{"access without sync", "GET", acc, 200, jsonH, strings.Replace(access, `,"sync":true`, "", 1), false},
+		{"access string kodierung", "GET", acc, 200, jsonH, strings.Replace(access, `{"kodierung":942}`, `{"kodierung":"942"}`, 1), false},
+		{"access relative href", "GET", acc, 200, jsonH, strings.Replace(access, `"href":"`+href+`/issues"`, `"href":"`+acc+`/issues"`, 1), false},
+		{"access MOBILE medium", "GET", acc, 200, jsonH, strings.Replace(access, `"MOBIL"`, `"MOBILE"`, 1), false},
+		{"access PDF not a data URI", "GET", acc, 200, jsonH, strings.Replace(access, `"data:application/pdf;base64,JVBERi0="`, `"JVBERi0="`, 1), false},
+		{"access challenge without decoupled", "GET", acc, 200, jsonH, strings.Replace(access, `"decoupled":false,`, "", 1), false},
+		{"access with timeout field", "GET", acc, 200, jsonH, strings.Replace(access, `"sync":true`, `"sync":true,"timeout":"2016-12-24 13:37:42"`, 1), false},
+		{"delete access", "DELETE", acc, 200, noBody, "", true},
+		{"issues routes to issues", "GET", acc + "/issues", 200, jsonH, issues, true},
+		{"issues with status", "GET", acc + "/issues", 200, jsonH, strings.Replace(issues, `"relations"`, `"status":"INTERAKTION","relations"`, 1), false},
+		{"product routes to product", "GET", acc + "/DE00123456789012345679", 200, jsonH, product, true},
+		{"issues body is no product", "GET", acc + "/DE00123456789012345679", 200, jsonH, issues, false},
+		{"product body is no issues", "GET", acc + "/issues", 200, jsonH, product, false},
+		{"product card brand", "GET", acc + "/DE1", 200, jsonH, strings.Replace(product, `"TAGESGELDKONTO"`, `"VISA"`, 1), true},
+		{"product bad kategorie", "GET", acc + "/DE1", 200, jsonH, strings.Replace(product, `"TAGESGELDKONTO"`, `"GIRO"`, 1), false},
+		{"product string saldo", "GET", acc + "/DE1", 200, jsonH, strings.Replace(product, `"saldo":27365.56`, `"saldo":"27365.56"`, 1), false},
+		{"product without kontonummer", "GET", acc + "/DE1", 200, jsonH, strings.Replace(product, `"kontonummer":"9012345679",`, "", 1), false},
+		{"challenge pdf", "GET", acc + "/challenge/pdf", 200, with(noBody, "Content-Type", "application/pdf"), "%PDF-1.4\n", true},
+		{"challenge pdf as json", "GET", acc + "/challenge/pdf", 200, jsonH, `{}`, false},
+		{"challenge pdf 404", "GET", acc + "/challenge/pdf", 404, jsonH, errBody, true},
+		{"start sca", "POST", acc + "/consent", 201, with(noBody, "Location", "https://gw.example.com"+acc), "", true},
+		{"start sca 404", "POST", acc + "/consent", 404, jsonH, errBody, true},
+		{"poll", "GET", acc + consent, 200, jsonH, access, true},
+		{"poll 409", "GET", acc + consent, 409, jsonH, conflict, true},
+		{"poll 504", "GET", acc + consent, 504, jsonH, `{"messages":[{"level":"ERROR","code":"BA999","message":"timeout"}]}`, true},
+		{"submit", "POST", acc + consent, 200, jsonH, access, true},
+		{"submit 400 BA1101", "POST", acc + consent, 400, jsonH, `{"messages":[{"level":"ERROR","code":"BA1101","message":"Ungültiges TAN-Verfahren"}]}`, true},
+		{"submit 409", "POST", acc + consent, 409, jsonH, conflict, true},
+		{"submit empty 200", "POST", acc + consent, 200, noBody, "", false},
+		{"cancel", "POST", acc + consent + "/cancel", 200, jsonH, access, true},
+		{"cancel 409", "POST", acc + consent + "/cancel", 409, jsonH, conflict, true},
+		{"cancel 400 undocumented", "POST", acc + consent + "/cancel", 400, jsonH, errBody, false},
+		{"generic poll", "GET", "/customer/v2" + consent, 200, jsonH, access, true},
+		{"generic submit", "POST", "/customer/v2" + consent, 200, jsonH, access, true},
+		{"generic cancel 404", "POST", "/customer/v2" + consent + "/cancel", 404, jsonH, errBody, true},
+		{"transactions", "GET", acc + "/DE1/kontoumsaetze?from=2021-10-01", 200, jsonH, "[" + tx + "]", true},
+		{"transactions 400", "GET", acc + "/DE1/kontoumsaetze?from=x", 400, jsonH, `{"messages":[{"level":"ERROR","code":"BA400","message":"from must be a date"}]}`, true},
+		{"transaction non-uuid id", "GET", acc + "/DE1/kontoumsaetze", 200, jsonH, "[" + strings.Replace(tx, "ced1172c-0839-428a-af0d-8b87508f0981", "42", 1) + "]", false},
+		{"transaction null buchungstext", "GET", acc + "/DE1/kontoumsaetze", 200, jsonH, "[" + strings.Replace(tx, `"Kartenzahlung"`, `null`, 1) + "]", false},
+		{"transaction ISO buchungsdatum", "GET", acc + "/DE1/kontoumsaetze", 200, jsonH, "[" + strings.Replace(tx, "2016-11-17 00:00:00", "2016-11-17", 1) + "]", false},
+		{"transaction", "GET", acc + "/DE1/kontoumsaetze/ced1172c-0839-428a-af0d-8b87508f0981", 200, jsonH, tx, true},
+		{"transaction with tags", "GET", acc + "/DE1/kontoumsaetze/x", 200, jsonH, strings.Replace(tx, `"betrag"`, `"tags":[],"betrag"`, 1), false},
+		{"positions", "GET", acc + "/DE1/depotpositionen", 200, jsonH, "[" + position + "]", true},
+		{"positions bad unit", "GET", acc + "/DE1/depotpositionen", 200, jsonH, "[" + strings.Replace(position, `"STUECK"`, `"STK"`, 1) + "]", false},
+		{"positions without gesamtwert", "GET", acc + "/DE1/depotpositionen", 200, jsonH, "[" + strings.Replace(position, `,"gesamtwert":3441.9`, "", 1) + "]", false},
+		{"customer 405 undocumented", "PUT", "/customer/v2", 405, jsonH, errBody, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -120,8 +120,10 @@ func newHarnessWithLog(t testing.TB, log *zap.Logger) *harness {
 	}
 	clk := &clock{now: time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)}
 	auth := aggregator.NewAuth(dir, st, clk.Now, 0, bcrypt.MinCost, log)
+	cat := testCatalogue(t)
+	accesses := newTestAccesses(t, st, cat, dir, clk, log)
 	srv := New(Options{BaseURL: testBase, CORSOrigins: []string{"https://app.example.com"}, Auth: auth,
-		Management: aggregator.NewManagement(auth), Providers: testCatalogue(t), Ready: st, Log: log})
+		Management: aggregator.NewManagement(auth), Providers: cat, Accesses: accesses, Redirects: accesses, Ready: st, Log: log})
 	return &harness{t: t, srv: srv, clock: clk, auth: auth}
 }
 

@@ -16,14 +16,17 @@ import (
 
 // Options are the services and settings the HTTP layer needs.
 type Options struct {
-	BaseURL     string // public base URL, no trailing slash; prefixes every href and Location
-	CORSOrigins []string
-	Auth        aggregator.AuthService
-	Management  aggregator.ManagementService
-	Providers   aggregator.ProviderCatalogue
-	Ready       aggregator.Pinger    // checked by /readyz
-	Log         *zap.Logger          // nil: no logging
-	Metrics     *prometheus.Registry // nil: a private registry
+	BaseURL       string // public base URL, no trailing slash; prefixes every href and Location
+	CORSOrigins   []string
+	Auth          aggregator.AuthService
+	Management    aggregator.ManagementService
+	Providers     aggregator.ProviderCatalogue
+	Accesses      aggregator.AccessService // nil: no Customer API routes
+	CredentialKey CredentialKey            // nil: the key is not published
+	Redirects     RedirectCompleter        // nil: no demo bank page
+	Ready         aggregator.Pinger        // checked by /readyz
+	Log           *zap.Logger              // nil: no logging
+	Metrics       *prometheus.Registry     // nil: a private registry
 }
 
 // Server is the gateway's HTTP handler.
@@ -31,6 +34,9 @@ type Server struct {
 	auth      aggregator.AuthService
 	mgmt      aggregator.ManagementService
 	providers aggregator.ProviderCatalogue
+	accesses  aggregator.AccessService
+	redirects RedirectCompleter
+	credKey   CredentialKey
 	ready     aggregator.Pinger
 	links     links
 	log       *zap.Logger
@@ -51,7 +57,7 @@ func New(o Options) *Server {
 	if o.Metrics == nil {
 		o.Metrics = prometheus.NewRegistry()
 	}
-	s := &Server{auth: o.Auth, mgmt: o.Management, providers: o.Providers, ready: o.Ready,
+	s := &Server{auth: o.Auth, mgmt: o.Management, providers: o.Providers, accesses: o.Accesses, redirects: o.Redirects, credKey: o.CredentialKey, ready: o.Ready,
 		links: links{base: o.BaseURL}, log: o.Log, registry: o.Metrics}
 
 	gin.SetMode(gin.ReleaseMode)
@@ -107,6 +113,11 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/metrics", s.metricsHandler())
 	r.GET("/openapi.yaml", s.openapi)
 
+	if s.credKey != nil {
+		r.GET("/auth/credentials-key.pem", s.credentialsKeyPEM)
+		r.GET("/auth/credentials-key.crt", s.credentialsKeyCert)
+	}
+
 	oauth := r.Group("/auth/oauth2")
 	oauth.POST("/token", handle(s.token))
 	oauth.POST("/revoke", handle(s.revoke))
@@ -131,4 +142,41 @@ func (s *Server) routes(r *gin.Engine) {
 	pv := r.Group("/providers/v2")
 	pv.GET("", s.authorized(access{aggregator.ScopeProviderRead, anyToken}), handle(s.listProviders))
 	pv.GET("/:provider", handle(s.getProviderOrLogo))
+
+	if s.accesses != nil {
+		s.customerRoutes(r)
+	}
+	if s.redirects != nil {
+		r.GET("/demo-bank/authorize", handle(s.demoBankAuthorize))
+		r.POST("/demo-bank/authorize", handle(s.demoBankAnswer))
+	}
+}
+
+// customerRoutes are the Customer API: user tokens only; reads need
+// customer/read, changes customer/modify.
+func (s *Server) customerRoutes(r *gin.Engine) {
+	read := s.authorized(access{aggregator.ScopeCustomerRead, userToken})
+	modify := s.authorized(access{aggregator.ScopeCustomerModify, userToken})
+	cu := r.Group("/customer/v2")
+	cu.GET("", read, handle(s.customer))
+	cu.POST("/bankzugaenge", modify, handle(s.addAccesses))
+	cu.GET("/bankzugaenge", read, handle(s.listAccesses))
+	cu.DELETE("/bankzugaenge", modify, handle(s.deleteAccesses))
+	ba := cu.Group("/bankzugaenge/:access")
+	ba.GET("", read, handle(s.getAccess))
+	ba.DELETE("", modify, handle(s.deleteAccess))
+	ba.GET("/issues", read, handle(s.accessIssues))
+	ba.GET("/challenge/pdf", read, handle(s.challengePDF))
+	ba.POST("/consent", modify, handle(s.startSCA))
+	ba.GET("/consent/:consent", read, handle(s.pollConsent))
+	ba.POST("/consent/:consent", modify, handle(s.submitConsent))
+	ba.POST("/consent/:consent/cancel", modify, handle(s.cancelConsent))
+	ba.GET("/:product", read, handle(s.getProduct))
+	ba.GET("/:product/kontoumsaetze", read, handle(s.transactions))
+	ba.GET("/:product/kontoumsaetze/:transaction", read, handle(s.transaction))
+	ba.GET("/:product/depotpositionen", read, handle(s.positions))
+	co := cu.Group("/consent/:consent")
+	co.GET("", read, handle(s.pollConsent))
+	co.POST("", modify, handle(s.submitConsent))
+	co.POST("/cancel", modify, handle(s.cancelConsent))
 }

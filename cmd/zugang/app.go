@@ -20,6 +20,7 @@ import (
 	"github.com/zugang/zugang/aggregator/store"
 	"github.com/zugang/zugang/configs"
 	_ "github.com/zugang/zugang/providers/all" // register every provider adapter
+	"github.com/zugang/zugang/sca"
 	"github.com/zugang/zugang/web"
 )
 
@@ -31,6 +32,7 @@ type Main struct {
 	Store      *store.Store
 	Auth       *aggregator.Auth
 	Management *aggregator.Management
+	Accesses   *aggregator.Accesses
 	Server     *web.Server
 	HTTP       *http.Server
 	Now        aggregator.Clock
@@ -91,6 +93,10 @@ func (m *Main) open(ctx context.Context) error {
 	if err := m.bootstrapUsers(ctx); err != nil {
 		return err
 	}
+	credKey, sealer, err := loadCredentialKeys(cfg.Credentials, cfg.Redis.Embedded(), m.Log.Named("credentials"))
+	if err != nil {
+		return err
+	}
 
 	var tlsConfig *tls.Config // loaded before binding, so a bad key leaves no listener behind
 	if cfg.Server.TLS.Enabled() {
@@ -107,10 +113,16 @@ func (m *Main) open(ctx context.Context) error {
 		// An ephemeral port: the derived base URL learns the real one.
 		cfg.Server.BaseURL = strings.TrimSuffix(cfg.Server.BaseURL, "0") + portOf(m.listener.Addr())
 	}
+	banks, err := newProviderSet(catalogue, cfg.Server.BaseURL, m.Now, cfg.ProviderSettings())
+	if err != nil {
+		return err
+	}
+	m.Accesses = &aggregator.Accesses{Store: m.Store, Providers: banks, Credentials: credKey, Sealer: sealer,
+		SCA: sca.Machine{}, Directory: dir, Now: m.Now, Log: m.Log.Named("accesses")}
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.Server = web.New(web.Options{BaseURL: cfg.Server.BaseURL, CORSOrigins: cfg.Server.CORSOrigins,
-		Auth: m.Auth, Management: m.Management, Providers: catalogue, Ready: m.Store,
+		Auth: m.Auth, Management: m.Management, Providers: catalogue, Accesses: m.Accesses, Redirects: m.Accesses, CredentialKey: credKey, Ready: m.Store,
 		Log: m.Log.Named("http"), Metrics: registry})
 	m.HTTP = &http.Server{
 		Handler:           m.Server,

@@ -22,7 +22,8 @@ import (
 // testEnv is the environment of one test gateway: port 0, and the real
 // Redis of CI under a key prefix of its own when REDIS_URL is set.
 func testEnv(t *testing.T) map[string]string {
-	env := map[string]string{"ZUGANG_ADDR": "127.0.0.1:0", "ZUGANG_BCRYPT_COST": "4", "ZUGANG_LOG_LEVEL": "warn"}
+	env := map[string]string{"ZUGANG_ADDR": "127.0.0.1:0", "ZUGANG_BCRYPT_COST": "4", "ZUGANG_LOG_LEVEL": "warn",
+		"ZUGANG_CREDENTIALS_DEV_KEY_DIR": t.TempDir()}
 	if u := os.Getenv("REDIS_URL"); u != "" {
 		env["REDIS_URL"] = u
 		env["ZUGANG_REDIS_KEY_PREFIX"] = "zugangtest:" + uuid.NewString()[:8] + ":"

@@ -1,0 +1,664 @@
+package aggregator
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+	"go.uber.org/zap"
+)
+
+// AccessService is the Customer API's bank-access use cases as package web
+// sees them; Accesses implements it.
+type AccessService interface {
+	Add(ctx context.Context, p Principal, req map[string]AccessRequest, order []string, o AccessOptions) ([]string, error)
+	StartSCA(ctx context.Context, p Principal, id string, req map[string]AccessRequest, o AccessOptions) error
+	Submit(ctx context.Context, p Principal, accessID, consentID string, in SCASubmission) (BankAccess, error)
+	Poll(ctx context.Context, p Principal, accessID, consentID string) (BankAccess, error)
+	Cancel(ctx context.Context, p Principal, accessID, consentID string) (BankAccess, error)
+	Access(ctx context.Context, p Principal, id string) (BankAccess, error)
+	List(ctx context.Context, p Principal) ([]BankAccess, error)
+	Delete(ctx context.Context, p Principal, id string) error
+	DeleteAll(ctx context.Context, p Principal) error
+	Product(ctx context.Context, p Principal, accessID, productID string) (BankAccess, Product, error)
+	Transactions(ctx context.Context, p Principal, accessID, productID string, from, to time.Time) ([]Transaction, error)
+	Positions(ctx context.Context, p Principal, accessID, productID string) ([]Investment, error)
+	View(acc BankAccess) AccessView
+	IssuesView(acc BankAccess) AccessView
+}
+
+var _ AccessService = (*Accesses)(nil)
+
+// Accesses is the Customer API's use cases for bank accesses: adding and
+// refreshing them, driving their SCAs and reading what the bank returned.
+//
+// Errors: KindNotFound for anything outside the calling user (another
+// user's or tenant's access, product or consent); KindInvalid for a bad
+// request (the message names the problem) with nothing stored;
+// KindConflict for an SCA step that does not fit the consent's state or a
+// concurrent submission to the same consent; KindTimeout when the bank
+// does not answer in time.
+type Accesses struct {
+	Store       AccessStore
+	Providers   Providers
+	Credentials CredentialDecrypter
+	Sealer      SecretSealer
+	SCA         SCAMachine
+	Directory   *Directory
+	Now         Clock
+	Log         *zap.Logger
+}
+
+func (a *Accesses) log(ctx context.Context) *zap.Logger { return LoggerFrom(ctx, a.Log) }
+
+// aad binds sealed secrets to their access.
+func aad(acc *BankAccess) []byte { return []byte(acc.Tenant + "|" + acc.UserID + "|" + acc.ID) }
+
+// callbackPrefixes returns the calling client's allowed callback URLs.
+func (a *Accesses) callbackPrefixes(p Principal) []string {
+	if c, ok := a.Directory.Client(p.Client); ok {
+		return c.CallbackURLPrefixes
+	}
+	return nil
+}
+
+// preparedAccess is a validated entry of an add request, ready to run.
+type preparedAccess struct {
+	access      BankAccess
+	provider    Provider
+	credentials Credentials
+	isNew       bool
+}
+
+// Add adds or refreshes the bank accesses of one CreateBankAccess map and
+// returns their ids in request order. Every entry is validated (and its
+// credentials decrypted) before any bank is called, so a bad entry stores
+// nothing.
+func (a *Accesses) Add(ctx context.Context, p Principal, req map[string]AccessRequest, order []string, o AccessOptions) ([]string, error) {
+	const op = "accesses.Add"
+	if len(req) == 0 {
+		return nil, invalidf(op, "the body must map at least one bank-access id to its data")
+	}
+	if err := checkOptions(op, o, a.callbackPrefixes(p)); err != nil {
+		return nil, err
+	}
+	prepared := make([]preparedAccess, 0, len(req))
+	for _, id := range order {
+		pa, err := a.prepare(ctx, p, id, req[id], o)
+		if err != nil {
+			return nil, err
+		}
+		prepared = append(prepared, pa)
+	}
+	for i := range prepared {
+		if err := a.run(ctx, &prepared[i], o); err != nil {
+			return nil, err
+		}
+	}
+	return order, nil
+}
+
+func (a *Accesses) prepare(ctx context.Context, p Principal, id string, r AccessRequest, o AccessOptions) (preparedAccess, error) {
+	const op = "accesses.Add"
+	if !validAccessID(id) {
+		return preparedAccess{}, invalidf(op, "bank-access id %s is not a UUID", quoteShort(id))
+	}
+	existing, err := a.Store.Access(ctx, p.Tenant, p.UserID, id)
+	isNew := IsNotFound(err)
+	if err != nil && !isNew {
+		return preparedAccess{}, err
+	}
+	acc := existing
+	if isNew {
+		if r.ProviderID == "" {
+			return preparedAccess{}, invalidf(op, "bank access %s: providerId is required", id)
+		}
+		acc = BankAccess{ID: id, Tenant: p.Tenant, UserID: p.UserID, ProviderID: r.ProviderID, Sync: true, Created: a.Now()}
+	} else if r.ProviderID != "" && r.ProviderID != acc.ProviderID {
+		return preparedAccess{}, invalidf(op, "bank access %s belongs to provider %s; providerId cannot change", id, acc.ProviderID)
+	}
+	prov, info, err := a.Providers.Provider(acc.ProviderID)
+	if err != nil {
+		return preparedAccess{}, invalidf(op, "bank access %s: unknown providerId %s", id, quoteShort(acc.ProviderID))
+	}
+	if r.Sync != nil {
+		acc.Sync = *r.Sync
+	}
+	if o.HeadOnly && (acc.Sync && r.Sync != nil || len(r.SelectedProducts) > 0) {
+		return preparedAccess{}, invalidf(op, "bank access %s: headOnly needs sync false and no selectedBankProducts", id)
+	}
+	if r.SelectedProducts != nil {
+		acc.SelectedProducts = r.SelectedProducts
+	}
+	if o.CallbackURL != "" {
+		acc.CallbackURL = o.CallbackURL
+	}
+	var creds Credentials
+	switch {
+	case len(r.Credentials) > 0:
+		fields := make([]string, len(info.Fields))
+		for i, f := range info.Fields {
+			fields[i] = f.Key
+		}
+		if creds, err = a.Credentials.Decrypt(r.Credentials, fields); err != nil {
+			return preparedAccess{}, err
+		}
+		if acc.SealedCredentials, err = a.Sealer.SealCredentials(creds, aad(&acc)); err != nil {
+			return preparedAccess{}, Internal(op, err)
+		}
+	case isNew:
+		return preparedAccess{}, &Error{Kind: KindInvalid, Op: op, Code: CodeIncompleteCredentials,
+			Message: "Zugangsdaten unvollständig", Details: "bank access " + id + ": credentials are required for a new bank access"}
+	default:
+		if creds, err = a.Sealer.OpenCredentials(acc.SealedCredentials, aad(&acc)); err != nil {
+			return preparedAccess{}, Internal(op, err)
+		}
+	}
+	return preparedAccess{access: acc, provider: prov, credentials: creds, isNew: isNew}, nil
+}
+
+// run logs in (or, for a refresh under a valid consent, just fetches) and
+// stores the result.
+func (a *Accesses) run(ctx context.Context, pa *preparedAccess, o AccessOptions) error {
+	acc := &pa.access
+	cur := acc.CurrentSCA()
+	if !pa.isNew && o.Refresh && cur != nil && cur.State == SCAFinalised && len(pa.credentials) > 0 {
+		if a.Now().Before(cur.ValidUntil) {
+			snap, err := a.fetch(ctx, pa.provider, acc, pa.credentials, o)
+			return a.saveAttempt(ctx, acc, snap, err)
+		}
+		// The consent ran out: the user must authenticate again.
+		next, err := a.SCA.Apply(cur.State, EventExpire)
+		if err != nil {
+			return err
+		}
+		cur.State, cur.Updated = next, a.Now()
+		acc.Status = StatusComplete
+		return a.Store.SaveAccess(ctx, acc, nil)
+	}
+	return a.connect(ctx, pa.provider, acc, pa.credentials, o)
+}
+
+// connect starts a new SCA process with a login at the bank.
+func (a *Accesses) connect(ctx context.Context, prov Provider, acc *BankAccess, creds Credentials, o AccessOptions) error {
+	state, err := a.openState(acc)
+	if err != nil {
+		return err
+	}
+	acc.SCAs = append(acc.SCAs, a.newSCA(""))
+	out, err := prov.Connect(ctx, ConnectRequest{AccessID: acc.ID, Credentials: creds, CustomerIP: o.CustomerIP,
+		CallbackURL: acc.CallbackURL, RedirectToken: acc.CurrentSCA().RedirectToken, State: state})
+	if err != nil {
+		return a.bankFailed(ctx, acc, err)
+	}
+	return a.advance(ctx, prov, acc, creds, out, o)
+}
+
+// advance applies a provider outcome to the current SCA, fetches when the
+// consent is granted, and saves.
+func (a *Accesses) advance(ctx context.Context, prov Provider, acc *BankAccess, creds Credentials, out Outcome, o AccessOptions) error {
+	const op = "accesses.advance"
+	now := a.Now()
+	cur := acc.CurrentSCA()
+	if out.NewSCA {
+		// The bank granted the current SCA and asks for another channel.
+		if cur.State, _ = a.SCA.Apply(cur.State, EventDone); cur.State != SCAFinalised {
+			return Internal(op, errors.New("a further SCA before the current one was granted"))
+		}
+		cur.ValidUntil, cur.Updated = validUntil(out, now), now
+		acc.SCAs = append(acc.SCAs, a.newSCA(out.Channel))
+		cur = acc.CurrentSCA()
+	}
+	next, err := a.SCA.Apply(cur.State, out.Step)
+	if err != nil {
+		return Internal(op, err) // the provider broke the machine's contract
+	}
+	cur.State, cur.Updated, cur.Messages = next, now, out.Messages
+	if out.Channel != "" {
+		cur.Channel = out.Channel
+	}
+	if out.Methods != nil {
+		cur.Methods = out.Methods
+	}
+	if out.Media != nil {
+		cur.Media = out.Media
+	}
+	if out.ActiveMethod != nil {
+		cur.ActiveMethod = out.ActiveMethod
+	}
+	cur.Challenge = out.Challenge
+	if err := a.sealState(acc, out.State); err != nil {
+		return err
+	}
+	switch next {
+	case SCAFinalised:
+		cur.ValidUntil = validUntil(out, now)
+		cur.Challenge = nil
+		snap, err := a.fetch(ctx, prov, acc, creds, o)
+		return a.saveAttempt(ctx, acc, snap, err)
+	case SCAFailed:
+		acc.Status = StatusComplete
+	case SCARedirect:
+		acc.Status = StatusInteraction
+		ref := RedirectRef{Tenant: acc.Tenant, UserID: acc.UserID, AccessID: acc.ID, ConsentID: cur.ConsentID}
+		if err := a.Store.SaveRedirect(ctx, cur.RedirectToken, ref, redirectTTL); err != nil {
+			return err
+		}
+	default:
+		acc.Status = StatusInteraction
+	}
+	return a.Store.SaveAccess(ctx, acc, nil)
+}
+
+// newSCA opens a consent process with fresh random ids.
+func (a *Accesses) newSCA(channel string) SCA {
+	now := a.Now()
+	return SCA{ConsentID: uuid.NewString(), RedirectToken: uuid.NewString(), State: SCARequired, Channel: channel,
+		Started: now, Updated: now}
+}
+
+func validUntil(out Outcome, now time.Time) time.Time {
+	if out.ConsentValidUntil.IsZero() {
+		return now.Add(DefaultConsentValidity)
+	}
+	return out.ConsentValidUntil
+}
+
+func (a *Accesses) fetch(ctx context.Context, prov Provider, acc *BankAccess, creds Credentials, o AccessOptions) (*Snapshot, error) {
+	state, err := a.openState(acc)
+	if err != nil {
+		return nil, err
+	}
+	from := a.Now().Add(-DefaultTransactionWindow)
+	if o.MaxTransactions == "all" || o.MaxTransactions == "paymentAccounts" || acc.Updated.IsZero() {
+		from = time.Time{} // the first fetch and maxTransactions read everything the bank has
+	}
+	snap, err := prov.Fetch(ctx, FetchRequest{AccessID: acc.ID, Credentials: creds, State: state,
+		SelectedProducts: acc.SelectedProducts, From: from, HeadOnly: o.HeadOnly})
+	if err != nil {
+		return nil, err
+	}
+	return &snap, nil
+}
+
+// saveAttempt stores a fetch's result. A failed attempt never overwrites
+// the stable data: it records issues (the tentative state) only.
+func (a *Accesses) saveAttempt(ctx context.Context, acc *BankAccess, snap *Snapshot, fetchErr error) error {
+	now := a.Now()
+	if fetchErr != nil {
+		return a.bankFailed(ctx, acc, fetchErr)
+	}
+	acc.Products = snap.Products
+	for i := range acc.Products {
+		if acc.Products[i].Updated.IsZero() {
+			acc.Products[i].Updated = now
+		}
+	}
+	acc.Updated, acc.Status, acc.Messages = now, StatusComplete, nil
+	acc.Issues, acc.IssuesAt = nil, now
+	return a.Store.SaveAccess(ctx, acc, snap)
+}
+
+// bankFailed records a bank's refusal. A new access is stored with the
+// message (the client sees it on GET, as with BANKSapi); an existing one
+// keeps its stable data and gets the message as an issue. Timeouts are
+// also returned to the caller (504).
+func (a *Accesses) bankFailed(ctx context.Context, acc *BankAccess, bankErr error) error {
+	e := AsError(bankErr)
+	if e.Kind == KindInternal || e.Kind == KindConflict {
+		return bankErr
+	}
+	msg := e.AsMessage()
+	a.log(ctx).Info("bank refused", zap.String("access", acc.ID), zap.String("code", string(msg.Code)))
+	acc.Issues, acc.IssuesAt = []Message{msg}, a.Now()
+	if acc.Version == 0 {
+		acc.Messages, acc.Status = []Message{msg}, StatusComplete
+	}
+	if cur := acc.CurrentSCA(); cur != nil && cur.State == SCARequired {
+		acc.SCAs = acc.SCAs[:len(acc.SCAs)-1] // the login never got as far as an SCA
+	}
+	if err := a.Store.SaveAccess(ctx, acc, nil); err != nil {
+		return err
+	}
+	if e.Kind == KindTimeout {
+		return bankErr
+	}
+	return nil
+}
+
+func (a *Accesses) openState(acc *BankAccess) (ProviderState, error) {
+	if len(acc.SealedState) == 0 {
+		return nil, nil
+	}
+	b, err := a.Sealer.Open(acc.SealedState, aad(acc))
+	if err != nil {
+		return nil, Internal("accesses.openState", err)
+	}
+	return ProviderState(b), nil
+}
+
+func (a *Accesses) sealState(acc *BankAccess, s ProviderState) error {
+	if s == nil {
+		return nil
+	}
+	sealed, err := a.Sealer.Seal(s, aad(acc))
+	if err != nil {
+		return Internal("accesses.sealState", err)
+	}
+	acc.SealedState = sealed
+	return nil
+}
+
+// StartSCA begins a new consent process for an existing access (rel
+// start_sca). The body may carry new credentials for it.
+func (a *Accesses) StartSCA(ctx context.Context, p Principal, id string, req map[string]AccessRequest, o AccessOptions) error {
+	const op = "accesses.StartSCA"
+	if err := checkOptions(op, o, a.callbackPrefixes(p)); err != nil {
+		return err
+	}
+	if _, err := a.Store.Access(ctx, p.Tenant, p.UserID, id); err != nil {
+		return err
+	}
+	for key := range req {
+		if key != id {
+			return invalidf(op, "the body may only carry data for bank access %s", id)
+		}
+	}
+	pa, err := a.prepare(ctx, p, id, req[id], o)
+	if err != nil {
+		return err
+	}
+	return a.connect(ctx, pa.provider, &pa.access, pa.credentials, o)
+}
+
+// Submit drives the consent with one SubmitScaData body and returns the
+// access after the step.
+func (a *Accesses) Submit(ctx context.Context, p Principal, accessID, consentID string, in SCASubmission) (BankAccess, error) {
+	const op = "accesses.Submit"
+	unlock, err := a.Store.LockConsent(ctx, p.Tenant, p.UserID, consentID, consentLockTTL)
+	if err != nil {
+		return BankAccess{}, err
+	}
+	defer unlock()
+	acc, cur, err := a.consent(ctx, p, accessID, consentID, op)
+	if err != nil {
+		return BankAccess{}, err
+	}
+	prov, _, err := a.Providers.Provider(acc.ProviderID)
+	if err != nil {
+		return BankAccess{}, Internal(op, err)
+	}
+	creds, err := a.Sealer.OpenCredentials(acc.SealedCredentials, aad(&acc))
+	if err != nil {
+		return BankAccess{}, Internal(op, err)
+	}
+	state, err := a.openState(&acc)
+	if err != nil {
+		return BankAccess{}, err
+	}
+	req := StepRequest{AccessID: acc.ID, ConsentID: consentID, Credentials: creds, CallbackURL: acc.CallbackURL,
+		RedirectToken: cur.RedirectToken, State: state}
+	out, err := a.step(ctx, prov, cur.State, req, in)
+	if err != nil {
+		return BankAccess{}, err
+	}
+	if err := a.advance(ctx, prov, &acc, creds, out, AccessOptions{}); err != nil {
+		return BankAccess{}, err
+	}
+	return acc, nil
+}
+
+// step calls the provider capability the state and the body ask for.
+func (a *Accesses) step(ctx context.Context, prov Provider, state SCAState, req StepRequest, in SCASubmission) (Outcome, error) {
+	const op = "accesses.Submit"
+	embedded, _ := prov.(EmbeddedSCA)
+	decoupled, _ := prov.(DecoupledSCA)
+	conflict := func(what string) (Outcome, error) {
+		return Outcome{}, &Error{Kind: KindConflict, Op: op, Message: what + " does not fit the consent's current step",
+			Details: "the consent is in state " + string(state) + "; follow the relations of the bank access"}
+	}
+	switch {
+	case in.MethodID != nil:
+		if state != SCAMethodSelection || embedded == nil {
+			return conflict("chosenScaMethodId")
+		}
+		code, err := strconv.Atoi(*in.MethodID)
+		if err != nil {
+			return Outcome{}, &Error{Kind: KindInvalid, Op: op, Code: CodeInvalidTANProcedure,
+				Message: "Ungültiges TAN-Verfahren", Details: "chosenScaMethodId " + quoteShort(*in.MethodID) + " is not a method code"}
+		}
+		return embedded.SelectMethod(ctx, req, code)
+	case in.Medium != nil:
+		if state != SCAMediumSelection || embedded == nil {
+			return conflict("chosenScaMedia")
+		}
+		return embedded.SelectMedium(ctx, req, *in.Medium)
+	case in.AuthData != nil && state == SCAChallenge && embedded != nil:
+		return embedded.Authenticate(ctx, req, *in.AuthData)
+	case state == SCADecoupled && decoupled != nil:
+		return decoupled.Poll(ctx, req) // {} or any confirmation of an app approval
+	case in.AuthData != nil:
+		return conflict("scaAuthenticationData")
+	default:
+		if state == SCAChallenge {
+			return Outcome{}, invalidf(op, "scaAuthenticationData is required to answer the challenge")
+		}
+		return conflict("an empty submission")
+	}
+}
+
+// Poll is GET on a consent: for a decoupled SCA it asks the bank whether
+// the user approved; otherwise it shows the access as it is.
+func (a *Accesses) Poll(ctx context.Context, p Principal, accessID, consentID string) (BankAccess, error) {
+	const op = "accesses.Poll"
+	acc, cur, err := a.consent(ctx, p, accessID, consentID, op)
+	if err != nil || cur.State != SCADecoupled {
+		return acc, err
+	}
+	acc, err = a.Submit(ctx, p, accessID, consentID, SCASubmission{})
+	if ErrorKind(err) == KindConflict { // another poll is under way: show the state as it is
+		acc, _, err = a.consent(ctx, p, accessID, consentID, op)
+	}
+	return acc, err
+}
+
+// Cancel cancels a redirect SCA (the seed allows it for that approach only)
+// and stops the access's background sync.
+func (a *Accesses) Cancel(ctx context.Context, p Principal, accessID, consentID string) (BankAccess, error) {
+	const op = "accesses.Cancel"
+	unlock, err := a.Store.LockConsent(ctx, p.Tenant, p.UserID, consentID, consentLockTTL)
+	if err != nil {
+		return BankAccess{}, err
+	}
+	defer unlock()
+	acc, cur, err := a.consent(ctx, p, accessID, consentID, op)
+	if err != nil {
+		return BankAccess{}, err
+	}
+	if cur.State != SCARedirect {
+		return BankAccess{}, &Error{Kind: KindConflict, Op: op, Message: "only a redirect SCA can be cancelled",
+			Details: "the consent is in state " + string(cur.State)}
+	}
+	next, err := a.SCA.Apply(cur.State, EventCancel)
+	if err != nil {
+		return BankAccess{}, err
+	}
+	cur.State, cur.Updated, cur.Challenge = next, a.Now(), nil
+	cur.Messages = []Message{{Level: LevelError, Code: CodeSCAFailed, Message: "SCA fehlgeschlagen", Details: "Redirect-SCA wurde abgebrochen"}}
+	acc.Status, acc.Sync = StatusComplete, false
+	if err := a.Store.SaveAccess(ctx, &acc, nil); err != nil {
+		return BankAccess{}, err
+	}
+	return acc, nil
+}
+
+// CompleteRedirect takes what a bank's redirect page returned for the
+// consent behind token and returns where to send the user's browser (the
+// access's callbackUrl, "" when none was given). It needs no principal:
+// the unguessable token in the page's link is the capability, and it works
+// once.
+func (a *Accesses) CompleteRedirect(ctx context.Context, token string, result url.Values) (string, error) {
+	const op = "accesses.CompleteRedirect"
+	ref, err := a.Store.Redirect(ctx, token)
+	if err != nil {
+		return "", err
+	}
+	p := Principal{Tenant: ref.Tenant, UserID: ref.UserID}
+	unlock, err := a.Store.LockConsent(ctx, p.Tenant, p.UserID, ref.ConsentID, consentLockTTL)
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	acc, cur, err := a.consent(ctx, p, ref.AccessID, ref.ConsentID, op)
+	if err != nil {
+		return "", err
+	}
+	if cur.State != SCARedirect {
+		return "", &Error{Kind: KindConflict, Op: op, Message: "the consent is not waiting for a redirect",
+			Details: "the consent is in state " + string(cur.State)}
+	}
+	prov, _, err := a.Providers.Provider(acc.ProviderID)
+	if err != nil {
+		return "", Internal(op, err)
+	}
+	redirecting, ok := prov.(RedirectSCA)
+	if !ok {
+		return "", Internal(op, errors.New("provider offers a redirect SCA without completing one"))
+	}
+	creds, err := a.Sealer.OpenCredentials(acc.SealedCredentials, aad(&acc))
+	if err != nil {
+		return "", Internal(op, err)
+	}
+	state, err := a.openState(&acc)
+	if err != nil {
+		return "", err
+	}
+	out, err := redirecting.CompleteRedirect(ctx, StepRequest{AccessID: acc.ID, ConsentID: cur.ConsentID, Credentials: creds,
+		CallbackURL: acc.CallbackURL, RedirectToken: token, State: state}, result)
+	if err != nil {
+		return "", err
+	}
+	if err := a.advance(ctx, prov, &acc, creds, out, AccessOptions{}); err != nil {
+		return "", err
+	}
+	if err := a.Store.DeleteRedirect(ctx, token); err != nil {
+		a.log(ctx).Warn("redirect token not deleted", zap.Error(err))
+	}
+	return acc.CallbackURL, nil
+}
+
+// consent loads the access of a consent and checks the consent is the
+// current one; accessID "" means the generic /customer/v2/consent route.
+func (a *Accesses) consent(ctx context.Context, p Principal, accessID, consentID, op string) (BankAccess, *SCA, error) {
+	acc, err := a.Store.AccessByConsent(ctx, p.Tenant, p.UserID, consentID)
+	if err != nil {
+		return BankAccess{}, nil, err
+	}
+	if accessID != "" && acc.ID != accessID {
+		return BankAccess{}, nil, NotFound(op, "consent")
+	}
+	a.expire(&acc)
+	cur := acc.CurrentSCA()
+	if cur == nil || cur.ConsentID != consentID {
+		sca := acc.SCAByConsent(consentID)
+		if sca == nil {
+			return BankAccess{}, nil, NotFound(op, "consent")
+		}
+		return acc, sca, &Error{Kind: KindConflict, Op: op, Message: "consent is no longer current",
+			Details: "a newer SCA was started for this bank access"}
+	}
+	return acc, cur, nil
+}
+
+// expire shows a granted consent whose time ran out as required again.
+func (a *Accesses) expire(acc *BankAccess) {
+	if cur := acc.CurrentSCA(); cur != nil && cur.State == SCAFinalised && !a.Now().Before(cur.ValidUntil) {
+		if next, err := a.SCA.Apply(cur.State, EventExpire); err == nil {
+			cur.State = next
+		}
+	}
+}
+
+// Access returns one access of the calling user.
+func (a *Accesses) Access(ctx context.Context, p Principal, id string) (BankAccess, error) {
+	acc, err := a.Store.Access(ctx, p.Tenant, p.UserID, id)
+	if err != nil {
+		return BankAccess{}, err
+	}
+	a.expire(&acc)
+	return acc, nil
+}
+
+// List returns all accesses of the calling user.
+func (a *Accesses) List(ctx context.Context, p Principal) ([]BankAccess, error) {
+	list, err := a.Store.Accesses(ctx, p.Tenant, p.UserID)
+	for i := range list {
+		a.expire(&list[i])
+	}
+	return list, err
+}
+
+// Delete removes one access of the calling user.
+func (a *Accesses) Delete(ctx context.Context, p Principal, id string) error {
+	if _, err := a.Store.Access(ctx, p.Tenant, p.UserID, id); err != nil {
+		return err
+	}
+	return a.Store.DeleteAccess(ctx, p.Tenant, p.UserID, id)
+}
+
+// DeleteAll removes every access of the calling user.
+func (a *Accesses) DeleteAll(ctx context.Context, p Principal) error {
+	list, err := a.Store.Accesses(ctx, p.Tenant, p.UserID)
+	if err != nil {
+		return err
+	}
+	for _, acc := range list {
+		if err := a.Store.DeleteAccess(ctx, p.Tenant, p.UserID, acc.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Product returns one product of an access.
+func (a *Accesses) Product(ctx context.Context, p Principal, accessID, productID string) (BankAccess, Product, error) {
+	acc, err := a.Access(ctx, p, accessID)
+	if err != nil {
+		return BankAccess{}, Product{}, err
+	}
+	prod, ok := acc.Product(productID)
+	if !ok {
+		return BankAccess{}, Product{}, NotFound("accesses.Product", "product")
+	}
+	return acc, prod, nil
+}
+
+// Transactions returns a product's transactions in [from, to); zero bounds
+// default to the last 90 days.
+func (a *Accesses) Transactions(ctx context.Context, p Principal, accessID, productID string, from, to time.Time) ([]Transaction, error) {
+	if _, _, err := a.Product(ctx, p, accessID, productID); err != nil {
+		return nil, err
+	}
+	if from.IsZero() && to.IsZero() {
+		from = a.Now().Add(-DefaultTransactionWindow)
+	}
+	if !to.IsZero() && !from.IsZero() && to.Before(from) {
+		return nil, invalidf("accesses.Transactions", "to must not be before from")
+	}
+	return a.Store.Transactions(ctx, p.Tenant, p.UserID, accessID, productID, from, to)
+}
+
+// Positions returns a depot's positions.
+func (a *Accesses) Positions(ctx context.Context, p Principal, accessID, productID string) ([]Investment, error) {
+	_, prod, err := a.Product(ctx, p, accessID, productID)
+	if err != nil {
+		return nil, err
+	}
+	if prod.Kategorie != "DEPOT" {
+		return nil, NotFound("accesses.Positions", "depot")
+	}
+	return a.Store.Investments(ctx, p.Tenant, p.UserID, accessID, productID)
+}

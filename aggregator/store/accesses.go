@@ -1,0 +1,378 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/zugang/zugang/aggregator"
+)
+
+var _ aggregator.AccessStore = (*Store)(nil)
+
+// Bank-access keys all live in the user's slot, so WATCH/MULTI makes every
+// save atomic even on a cluster.
+func (s *Store) accessKey(tenant, user, id string) string {
+	return s.prefix + userTag(tenant, user) + ":access:" + esc(id)
+}
+
+func (s *Store) accessesKey(tenant, user string) string {
+	return s.prefix + userTag(tenant, user) + ":accesses"
+}
+
+func (s *Store) consentKey(tenant, user, cid string) string {
+	return s.prefix + userTag(tenant, user) + ":consent:" + esc(cid)
+}
+
+func (s *Store) lockKey(tenant, user, cid string) string {
+	return s.prefix + userTag(tenant, user) + ":lock:" + esc(cid)
+}
+
+func (s *Store) txKey(tenant, user, aid, pid string) string {
+	return s.prefix + userTag(tenant, user) + ":tx:" + esc(aid) + ":" + esc(pid)
+}
+
+func (s *Store) txIndexKey(tenant, user, aid, pid string) string {
+	return s.prefix + userTag(tenant, user) + ":txidx:" + esc(aid) + ":" + esc(pid)
+}
+
+func (s *Store) investmentsKey(tenant, user, aid, pid string) string {
+	return s.prefix + userTag(tenant, user) + ":inv:" + esc(aid) + ":" + esc(pid)
+}
+
+// Access returns one access.
+func (s *Store) Access(ctx context.Context, tenant, userID, id string) (aggregator.BankAccess, error) {
+	const op = "store.Access"
+	raw, err := s.client.Get(ctx, s.accessKey(tenant, userID, id)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return aggregator.BankAccess{}, aggregator.NotFound(op, "bank access")
+	}
+	if err != nil {
+		return aggregator.BankAccess{}, unavailable(op, err)
+	}
+	return decodeAccess(op, raw)
+}
+
+func decodeAccess(op string, raw []byte) (aggregator.BankAccess, error) {
+	var a aggregator.BankAccess
+	if err := json.Unmarshal(raw, &a); err != nil {
+		return aggregator.BankAccess{}, aggregator.Internal(op, fmt.Errorf("bank access record: %w", err))
+	}
+	return a, nil
+}
+
+// Accesses lists a user's accesses in creation order.
+func (s *Store) Accesses(ctx context.Context, tenant, userID string) ([]aggregator.BankAccess, error) {
+	const op = "store.Accesses"
+	ids, err := s.client.ZRange(ctx, s.accessesKey(tenant, userID), 0, -1).Result()
+	if err != nil {
+		return nil, unavailable(op, err)
+	}
+	out := make([]aggregator.BankAccess, 0, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	keys := make([]string, len(ids))
+	for i, id := range ids {
+		keys[i] = s.accessKey(tenant, userID, id)
+	}
+	vals, err := s.client.MGet(ctx, keys...).Result()
+	if err != nil {
+		return nil, unavailable(op, err)
+	}
+	for _, v := range vals {
+		str, ok := v.(string)
+		if !ok {
+			continue // deleted meanwhile
+		}
+		a, err := decodeAccess(op, []byte(str))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// AccessByConsent resolves a consent id through the user's consent index.
+func (s *Store) AccessByConsent(ctx context.Context, tenant, userID, consentID string) (aggregator.BankAccess, error) {
+	const op = "store.AccessByConsent"
+	id, err := s.client.Get(ctx, s.consentKey(tenant, userID, consentID)).Result()
+	if errors.Is(err, redis.Nil) {
+		return aggregator.BankAccess{}, aggregator.NotFound(op, "consent")
+	}
+	if err != nil {
+		return aggregator.BankAccess{}, unavailable(op, err)
+	}
+	a, err := s.Access(ctx, tenant, userID, id)
+	if aggregator.IsNotFound(err) {
+		return aggregator.BankAccess{}, aggregator.NotFound(op, "consent")
+	}
+	return a, err
+}
+
+// SaveAccess writes an access, its consent index and a snapshot's
+// transactions and positions in one MULTI guarded by WATCH on the access:
+// the stored version must be the one the caller read.
+func (s *Store) SaveAccess(ctx context.Context, a *aggregator.BankAccess, snap *aggregator.Snapshot) error {
+	const op = "store.SaveAccess"
+	key := s.accessKey(a.Tenant, a.UserID, a.ID)
+	next := *a
+	next.Version = a.Version + 1
+	raw, err := json.Marshal(&next)
+	if err != nil {
+		return aggregator.Internal(op, err)
+	}
+	txs, err := s.encodeSnapshot(a, snap)
+	if err != nil {
+		return aggregator.Internal(op, err)
+	}
+	err = s.client.Watch(ctx, func(tx *redis.Tx) error {
+		cur, err := tx.Get(ctx, key).Bytes()
+		var stored int64
+		switch {
+		case errors.Is(err, redis.Nil):
+		case err != nil:
+			return err
+		default:
+			var v struct{ Version int64 }
+			if err := json.Unmarshal(cur, &v); err != nil {
+				return err
+			}
+			stored = v.Version
+		}
+		if stored != a.Version {
+			return errStale
+		}
+		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			p.Set(ctx, key, raw, 0)
+			p.ZAddNX(ctx, s.accessesKey(a.Tenant, a.UserID), redis.Z{Score: float64(a.Created.UnixNano()), Member: a.ID})
+			for _, sca := range a.SCAs {
+				p.Set(ctx, s.consentKey(a.Tenant, a.UserID, sca.ConsentID), a.ID, 0)
+			}
+			txs.apply(ctx, p)
+			return nil
+		})
+		return err
+	}, key)
+	switch {
+	case errors.Is(err, errStale), errors.Is(err, redis.TxFailedErr):
+		return &aggregator.Error{Kind: aggregator.KindConflict, Op: op, Message: "the bank access was changed concurrently",
+			Details: "read it again and repeat the request"}
+	case err != nil:
+		return unavailable(op, err)
+	}
+	a.Version = next.Version
+	return nil
+}
+
+var errStale = errors.New("stale version")
+
+// snapshotWrites are the commands that merge a snapshot.
+type snapshotWrites struct {
+	apply func(ctx context.Context, p redis.Pipeliner)
+}
+
+func (s *Store) encodeSnapshot(a *aggregator.BankAccess, snap *aggregator.Snapshot) (snapshotWrites, error) {
+	if snap == nil {
+		return snapshotWrites{apply: func(context.Context, redis.Pipeliner) {}}, nil
+	}
+	type entry struct {
+		hash  map[string]any
+		index []redis.Z
+	}
+	byProduct := map[string]*entry{}
+	for _, t := range snap.Transactions {
+		raw, err := json.Marshal(t)
+		if err != nil {
+			return snapshotWrites{}, err
+		}
+		e := byProduct[t.ProductID]
+		if e == nil {
+			e = &entry{hash: map[string]any{}}
+			byProduct[t.ProductID] = e
+		}
+		e.hash[t.ID] = raw
+		e.index = append(e.index, redis.Z{Score: float64(t.Buchungsdatum.Unix()), Member: t.ID})
+	}
+	invs := map[string][]aggregator.Investment{}
+	for _, inv := range snap.Investments {
+		invs[inv.ProductID] = append(invs[inv.ProductID], inv)
+	}
+	invRaw := map[string][]byte{}
+	for pid, list := range invs {
+		raw, err := json.Marshal(list)
+		if err != nil {
+			return snapshotWrites{}, err
+		}
+		invRaw[pid] = raw
+	}
+	return snapshotWrites{apply: func(ctx context.Context, p redis.Pipeliner) {
+		for pid, e := range byProduct {
+			// HSET and ZADD by transaction id: a re-fetch overwrites, never duplicates.
+			p.HSet(ctx, s.txKey(a.Tenant, a.UserID, a.ID, pid), e.hash)
+			p.ZAdd(ctx, s.txIndexKey(a.Tenant, a.UserID, a.ID, pid), e.index...)
+		}
+		for pid, raw := range invRaw {
+			p.Set(ctx, s.investmentsKey(a.Tenant, a.UserID, a.ID, pid), raw, 0)
+		}
+	}}, nil
+}
+
+// DeleteAccess removes an access with its data and consent index.
+func (s *Store) DeleteAccess(ctx context.Context, tenant, userID, id string) error {
+	const op = "store.DeleteAccess"
+	a, err := s.Access(ctx, tenant, userID, id)
+	if err != nil {
+		return err
+	}
+	_, err = s.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.Del(ctx, s.accessKey(tenant, userID, id))
+		p.ZRem(ctx, s.accessesKey(tenant, userID), id)
+		for _, sca := range a.SCAs {
+			p.Del(ctx, s.consentKey(tenant, userID, sca.ConsentID))
+		}
+		for _, prod := range a.Products {
+			p.Del(ctx, s.txKey(tenant, userID, id, prod.ID), s.txIndexKey(tenant, userID, id, prod.ID),
+				s.investmentsKey(tenant, userID, id, prod.ID))
+		}
+		return nil
+	})
+	if err != nil {
+		return unavailable(op, err)
+	}
+	return nil
+}
+
+// Transactions returns a product's transactions booked in [from, to),
+// newest first; zero bounds are open.
+func (s *Store) Transactions(ctx context.Context, tenant, userID, accessID, productID string, from, to time.Time) ([]aggregator.Transaction, error) {
+	const op = "store.Transactions"
+	max, min := "+inf", "-inf"
+	if !to.IsZero() {
+		max = "(" + strconv.FormatInt(to.Unix(), 10)
+	}
+	if !from.IsZero() {
+		min = strconv.FormatInt(from.Unix(), 10)
+	}
+	ids, err := s.client.ZRevRangeByScore(ctx, s.txIndexKey(tenant, userID, accessID, productID),
+		&redis.ZRangeBy{Min: min, Max: max}).Result()
+	if err != nil {
+		return nil, unavailable(op, err)
+	}
+	out := make([]aggregator.Transaction, 0, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	vals, err := s.client.HMGet(ctx, s.txKey(tenant, userID, accessID, productID), ids...).Result()
+	if err != nil {
+		return nil, unavailable(op, err)
+	}
+	for _, v := range vals {
+		str, ok := v.(string)
+		if !ok {
+			continue
+		}
+		var t aggregator.Transaction
+		if err := json.Unmarshal([]byte(str), &t); err != nil {
+			return nil, aggregator.Internal(op, err)
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// Investments returns a depot's positions.
+func (s *Store) Investments(ctx context.Context, tenant, userID, accessID, productID string) ([]aggregator.Investment, error) {
+	const op = "store.Investments"
+	raw, err := s.client.Get(ctx, s.investmentsKey(tenant, userID, accessID, productID)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return []aggregator.Investment{}, nil
+	}
+	if err != nil {
+		return nil, unavailable(op, err)
+	}
+	var out []aggregator.Investment
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return nil, aggregator.Internal(op, err)
+	}
+	return out, nil
+}
+
+// unlockConsent deletes the lock only if it is still ours.
+var unlockConsent = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+	return redis.call('DEL', KEYS[1])
+end
+return 0
+`)
+
+// LockConsent claims a consent for one submission so two concurrent
+// submissions never both reach the bank: the second gets KindConflict.
+func (s *Store) LockConsent(ctx context.Context, tenant, userID, consentID string, ttl time.Duration) (func(), error) {
+	const op = "store.LockConsent"
+	key := s.lockKey(tenant, userID, consentID)
+	token := uuid.NewString()
+	ok, err := s.client.SetNX(ctx, key, token, ttl).Result()
+	if err != nil {
+		return nil, unavailable(op, err)
+	}
+	if !ok {
+		return nil, &aggregator.Error{Kind: aggregator.KindConflict, Op: op, Message: "the consent is being processed",
+			Details: "another request for this consent is under way; repeat after it finished"}
+	}
+	return func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = unlockConsent.Run(ctx, s.client, []string{key}, token).Err()
+	}, nil
+}
+
+// redirectKey is global: a redirect comes back with nothing but its token.
+// The token is stored hashed, like access tokens.
+func (s *Store) redirectKey(token string) string {
+	return s.prefix + "redirect:" + aggregator.TokenDigest(token)
+}
+
+// SaveRedirect remembers which consent a redirect token belongs to.
+func (s *Store) SaveRedirect(ctx context.Context, token string, ref aggregator.RedirectRef, ttl time.Duration) error {
+	raw, err := json.Marshal(ref)
+	if err != nil {
+		return aggregator.Internal("store.SaveRedirect", err)
+	}
+	if err := s.client.Set(ctx, s.redirectKey(token), raw, ttl).Err(); err != nil {
+		return unavailable("store.SaveRedirect", err)
+	}
+	return nil
+}
+
+// Redirect resolves a redirect token.
+func (s *Store) Redirect(ctx context.Context, token string) (aggregator.RedirectRef, error) {
+	const op = "store.Redirect"
+	raw, err := s.client.Get(ctx, s.redirectKey(token)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return aggregator.RedirectRef{}, aggregator.NotFound(op, "redirect session")
+	}
+	if err != nil {
+		return aggregator.RedirectRef{}, unavailable(op, err)
+	}
+	var ref aggregator.RedirectRef
+	if err := json.Unmarshal(raw, &ref); err != nil {
+		return aggregator.RedirectRef{}, aggregator.Internal(op, err)
+	}
+	return ref, nil
+}
+
+// DeleteRedirect forgets a used token.
+func (s *Store) DeleteRedirect(ctx context.Context, token string) error {
+	if err := s.client.Del(ctx, s.redirectKey(token)).Err(); err != nil {
+		return unavailable("store.DeleteRedirect", err)
+	}
+	return nil
+}

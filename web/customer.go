@@ -1,0 +1,352 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/zugang/zugang/aggregator"
+)
+
+// accessDataJSON is one entry of CreateBankAccess.
+type accessDataJSON struct {
+	ProviderID           string            `json:"providerId"`
+	Credentials          map[string]string `json:"credentials"`
+	Sync                 *bool             `json:"sync"`
+	SelectedBankProducts []string          `json:"selectedBankProducts"`
+}
+
+// decodeAccessMap reads a CreateBankAccess body, keeping the keys' order.
+func decodeAccessMap(c *gin.Context) (map[string]aggregator.AccessRequest, []string, error) {
+	const op = "web.decodeAccessMap"
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBytes))
+	if err != nil {
+		return nil, nil, &aggregator.Error{Kind: aggregator.KindInvalid, Op: op, Message: "request body too large or unreadable", Err: err}
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return map[string]aggregator.AccessRequest{}, nil, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, nil, &aggregator.Error{Kind: aggregator.KindInvalid, Op: op,
+			Message: "the body must be a JSON object mapping bank-access ids to their data"}
+	}
+	out := map[string]aggregator.AccessRequest{}
+	var order []string
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, nil, &aggregator.Error{Kind: aggregator.KindInvalid, Op: op, Message: "malformed JSON body", Err: err}
+		}
+		id := tok.(string)
+		var d accessDataJSON
+		if err := dec.Decode(&d); err != nil {
+			return nil, nil, &aggregator.Error{Kind: aggregator.KindInvalid, Op: op,
+				Message: "bank access " + id + ": malformed data", Err: err}
+		}
+		if _, dup := out[id]; dup {
+			return nil, nil, &aggregator.Error{Kind: aggregator.KindInvalid, Op: op, Message: "bank access " + id + " appears twice"}
+		}
+		out[id] = aggregator.AccessRequest{ProviderID: d.ProviderID, Credentials: d.Credentials, Sync: d.Sync,
+			SelectedProducts: d.SelectedBankProducts}
+		order = append(order, id)
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, nil, &aggregator.Error{Kind: aggregator.KindInvalid, Op: op, Message: "malformed JSON body", Err: err}
+	}
+	return out, order, nil
+}
+
+func boolQuery(c *gin.Context, name string) (bool, error) {
+	v := c.Query(name)
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, &aggregator.Error{Kind: aggregator.KindInvalid, Op: "web.boolQuery", Message: name + " must be true or false"}
+	}
+	return b, nil
+}
+
+func accessOptions(c *gin.Context) (aggregator.AccessOptions, error) {
+	o := aggregator.AccessOptions{MaxTransactions: c.Query("maxTransactions"), CallbackURL: c.Query("callbackUrl"),
+		CustomerIP: c.GetHeader("Customer-IP-Address")}
+	var err error
+	for name, dst := range map[string]*bool{"refresh": &o.Refresh, "headOnly": &o.HeadOnly, "queryTanSettings": &o.QueryTANSettings} {
+		if *dst, err = boolQuery(c, name); err != nil {
+			return o, err
+		}
+	}
+	return o, nil
+}
+
+func (s *Server) customer(c *gin.Context) error {
+	list, err := s.accesses.List(c.Request.Context(), principal(c))
+	if err != nil {
+		return err
+	}
+	type partial struct {
+		Messages             []aggregator.Message    `json:"messages"`
+		Sicherheitsverfahren []methodJSON            `json:"sicherheitsverfahren,omitempty"`
+		Relations            []aggregator.Relation   `json:"relations"`
+		Status               aggregator.AccessStatus `json:"status"`
+	}
+	body := struct {
+		Bankzugaenge map[string]partial    `json:"bankzugaenge"`
+		Relations    []aggregator.Relation `json:"relations"`
+	}{Bankzugaenge: map[string]partial{}}
+	for _, acc := range list {
+		full := s.newBankAccessJSON(s.accesses.View(acc))
+		body.Bankzugaenge[acc.ID] = partial{Messages: full.Messages, Sicherheitsverfahren: full.Sicherheitsverfahren,
+			Relations: full.Relations, Status: full.Status}
+	}
+	for _, r := range []aggregator.Rel{aggregator.RelSelf, aggregator.RelGetBankzugaenge, aggregator.RelAddBankzugaenge, aggregator.RelDeleteBankzugaenge} {
+		path := customerBase + "/bankzugaenge"
+		if r == aggregator.RelSelf {
+			path = customerBase
+		}
+		body.Relations = append(body.Relations, s.links.rel(r, path))
+	}
+	writeJSON(c, http.StatusOK, body)
+	return nil
+}
+
+func (s *Server) addAccesses(c *gin.Context) error {
+	o, err := accessOptions(c)
+	if err != nil {
+		return err
+	}
+	req, order, err := decodeAccessMap(c)
+	if err != nil {
+		return err
+	}
+	ids, err := s.accesses.Add(c.Request.Context(), principal(c), req, order, o)
+	if err != nil {
+		return err
+	}
+	c.Header("Location", s.links.base+s.links.access(ids[0]))
+	writeEmpty(c, http.StatusCreated)
+	return nil
+}
+
+func (s *Server) listAccesses(c *gin.Context) error {
+	list, err := s.accesses.List(c.Request.Context(), principal(c))
+	if err != nil {
+		return err
+	}
+	out := make(map[string]bankAccessJSON, len(list))
+	for _, acc := range list {
+		out[acc.ID] = s.newBankAccessJSON(s.accesses.View(acc))
+	}
+	writeJSON(c, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) deleteAccesses(c *gin.Context) error {
+	if err := s.accesses.DeleteAll(c.Request.Context(), principal(c)); err != nil {
+		return err
+	}
+	writeEmpty(c, http.StatusOK)
+	return nil
+}
+
+func (s *Server) writeAccess(c *gin.Context, acc aggregator.BankAccess) {
+	writeJSON(c, http.StatusOK, s.newBankAccessJSON(s.accesses.View(acc)))
+}
+
+func (s *Server) getAccess(c *gin.Context) error {
+	acc, err := s.accesses.Access(c.Request.Context(), principal(c), c.Param("access"))
+	if err != nil {
+		return err
+	}
+	s.writeAccess(c, acc)
+	return nil
+}
+
+func (s *Server) deleteAccess(c *gin.Context) error {
+	if err := s.accesses.Delete(c.Request.Context(), principal(c), c.Param("access")); err != nil {
+		return err
+	}
+	writeEmpty(c, http.StatusOK)
+	return nil
+}
+
+func (s *Server) accessIssues(c *gin.Context) error {
+	acc, err := s.accesses.Access(c.Request.Context(), principal(c), c.Param("access"))
+	if err != nil {
+		return err
+	}
+	full := s.newBankAccessJSON(s.accesses.IssuesView(acc))
+	writeJSON(c, http.StatusOK, struct {
+		ID                          string                `json:"id"`
+		ProviderID                  string                `json:"providerId"`
+		Aktualisierungszeitpunkt    string                `json:"aktualisierungszeitpunkt"`
+		Messages                    []aggregator.Message  `json:"messages"`
+		TanMedien                   []tanMediumJSON       `json:"tanMedien,omitempty"`
+		Sicherheitsverfahren        []methodJSON          `json:"sicherheitsverfahren,omitempty"`
+		AktivesSicherheitsverfahren *methodJSON           `json:"aktivesSicherheitsverfahren,omitempty"`
+		Challenge                   *challengeJSON        `json:"challenge,omitempty"`
+		Relations                   []aggregator.Relation `json:"relations"`
+	}{full.ID, full.ProviderID, full.Aktualisierungszeitpunkt, full.Messages, full.TanMedien, full.Sicherheitsverfahren,
+		full.AktivesSicherheitsverfahren, full.Challenge, full.Relations})
+	return nil
+}
+
+func (s *Server) challengePDF(c *gin.Context) error {
+	acc, err := s.accesses.Access(c.Request.Context(), principal(c), c.Param("access"))
+	if err != nil {
+		return err
+	}
+	sca := acc.CurrentSCA()
+	if sca == nil || sca.Challenge == nil || len(sca.Challenge.PDF) == 0 {
+		return aggregator.NotFound("web.challengePDF", "challenge PDF")
+	}
+	c.Data(http.StatusOK, "application/pdf", sca.Challenge.PDF)
+	return nil
+}
+
+func (s *Server) startSCA(c *gin.Context) error {
+	o, err := accessOptions(c)
+	if err != nil {
+		return err
+	}
+	req, _, err := decodeAccessMap(c)
+	if err != nil {
+		return err
+	}
+	id := c.Param("access")
+	if err := s.accesses.StartSCA(c.Request.Context(), principal(c), id, req, o); err != nil {
+		return err
+	}
+	c.Header("Location", s.links.base+s.links.access(id))
+	writeEmpty(c, http.StatusCreated)
+	return nil
+}
+
+// submitJSON is SubmitScaData; chosenScaMethodId may arrive as a number.
+type submitJSON struct {
+	ChosenScaMethodID     json.RawMessage `json:"chosenScaMethodId"`
+	ChosenScaMedia        *string         `json:"chosenScaMedia"`
+	ScaAuthenticationData *string         `json:"scaAuthenticationData"`
+}
+
+func (s *Server) submitConsent(c *gin.Context) error {
+	const op = "web.submitConsent"
+	var in submitJSON
+	if c.Request.ContentLength != 0 {
+		if err := decodeJSON(c, &in); err != nil && !strings.Contains(err.Error(), "request body is empty") {
+			return err
+		}
+	}
+	sub := aggregator.SCASubmission{Medium: in.ChosenScaMedia, AuthData: in.ScaAuthenticationData}
+	if raw := bytes.TrimSpace(in.ChosenScaMethodID); len(raw) > 0 && string(raw) != "null" {
+		var id string
+		if err := json.Unmarshal(raw, &id); err != nil {
+			var n json.Number
+			if err := json.Unmarshal(raw, &n); err != nil {
+				return &aggregator.Error{Kind: aggregator.KindInvalid, Op: op, Message: "chosenScaMethodId must be a string or a number"}
+			}
+			id = n.String()
+		}
+		sub.MethodID = &id
+	}
+	acc, err := s.accesses.Submit(c.Request.Context(), principal(c), c.Param("access"), c.Param("consent"), sub)
+	if err != nil {
+		return err
+	}
+	s.writeAccess(c, acc)
+	return nil
+}
+
+func (s *Server) pollConsent(c *gin.Context) error {
+	acc, err := s.accesses.Poll(c.Request.Context(), principal(c), c.Param("access"), c.Param("consent"))
+	if err != nil {
+		return err
+	}
+	s.writeAccess(c, acc)
+	return nil
+}
+
+func (s *Server) cancelConsent(c *gin.Context) error {
+	acc, err := s.accesses.Cancel(c.Request.Context(), principal(c), c.Param("access"), c.Param("consent"))
+	if err != nil {
+		return err
+	}
+	s.writeAccess(c, acc)
+	return nil
+}
+
+func (s *Server) getProduct(c *gin.Context) error {
+	acc, p, err := s.accesses.Product(c.Request.Context(), principal(c), c.Param("access"), c.Param("product"))
+	if err != nil {
+		return err
+	}
+	writeJSON(c, http.StatusOK, s.newProductJSON(&acc, p))
+	return nil
+}
+
+// parseBound accepts a date, a wire timestamp or RFC 3339.
+func parseBound(name, v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	if t, err := aggregator.ParseTimestamp(v); err == nil {
+		return t, nil
+	}
+	if t, err := aggregator.ParseTimestamp(v + " 00:00:00"); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, nil
+	}
+	return time.Time{}, &aggregator.Error{Kind: aggregator.KindInvalid, Op: "web.parseBound",
+		Message: name + " must be a date (YYYY-MM-DD) or a timestamp (YYYY-MM-DD hh:mm:ss)"}
+}
+
+func (s *Server) transactions(c *gin.Context) error {
+	from, err := parseBound("from", c.Query("from"))
+	if err != nil {
+		return err
+	}
+	to, err := parseBound("to", c.Query("to"))
+	if err != nil {
+		return err
+	}
+	txs, err := s.accesses.Transactions(c.Request.Context(), principal(c), c.Param("access"), c.Param("product"), from, to)
+	if err != nil {
+		return err
+	}
+	writeJSON(c, http.StatusOK, mapSlice(txs, newTransactionJSON))
+	return nil
+}
+
+func (s *Server) transaction(c *gin.Context) error {
+	txs, err := s.accesses.Transactions(c.Request.Context(), principal(c), c.Param("access"), c.Param("product"),
+		time.Unix(0, 0), time.Time{})
+	if err != nil {
+		return err
+	}
+	for _, t := range txs {
+		if t.ID == c.Param("transaction") {
+			writeJSON(c, http.StatusOK, newTransactionJSON(t))
+			return nil
+		}
+	}
+	return aggregator.NotFound("web.transaction", "transaction")
+}
+
+func (s *Server) positions(c *gin.Context) error {
+	inv, err := s.accesses.Positions(c.Request.Context(), principal(c), c.Param("access"), c.Param("product"))
+	if err != nil {
+		return err
+	}
+	writeJSON(c, http.StatusOK, mapSlice(inv, newInvestmentJSON))
+	return nil
+}
