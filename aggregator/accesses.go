@@ -20,6 +20,7 @@ type AccessService interface {
 	Poll(ctx context.Context, p Principal, accessID, consentID string) (BankAccess, error)
 	Cancel(ctx context.Context, p Principal, accessID, consentID string) (BankAccess, error)
 	Access(ctx context.Context, p Principal, id string) (BankAccess, error)
+	AccessVersion(ctx context.Context, p Principal, id string) (int64, error)
 	List(ctx context.Context, p Principal) ([]BankAccess, error)
 	Delete(ctx context.Context, p Principal, id string) error
 	DeleteAll(ctx context.Context, p Principal) error
@@ -590,6 +591,13 @@ func (a *Accesses) Access(ctx context.Context, p Principal, id string) (BankAcce
 	}
 	a.expire(&acc)
 	return acc, nil
+}
+
+// AccessVersion returns the stored version of one access of the calling
+// user: a reader that rendered this version may serve that again, as long
+// as the view has not expired (see ViewUntil).
+func (a *Accesses) AccessVersion(ctx context.Context, p Principal, id string) (int64, error) {
+	return a.Store.AccessVersion(ctx, p.Tenant, p.UserID, id)
 }
 
 // List returns all accesses of the calling user.

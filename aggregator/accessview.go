@@ -1,5 +1,7 @@
 package aggregator
 
+import "time"
+
 // AccessView is what a bank access shows a client: its record plus the
 // messages and relations its state implies. Package web renders it.
 type AccessView struct {
@@ -37,6 +39,15 @@ func (a *Accesses) View(acc BankAccess) AccessView {
 		v.Messages = []Message{}
 	}
 	return v
+}
+
+// ViewUntil is when the view of an unchanged access changes by itself: the
+// end of its granted consent (zero: never).
+func ViewUntil(acc BankAccess) time.Time {
+	if s := acc.CurrentSCA(); s != nil && s.State == SCAFinalised {
+		return s.ValidUntil
+	}
+	return time.Time{}
 }
 
 // IssuesView is the tentative state behind /issues: the messages of the

@@ -83,6 +83,8 @@ func (b *BankAccess) Product(id string) (Product, bool) {
 type AccessStore interface {
 	// Access returns one access of a user.
 	Access(ctx context.Context, tenant, userID, id string) (BankAccess, error)
+	// AccessVersion returns only the stored version of an access.
+	AccessVersion(ctx context.Context, tenant, userID, id string) (int64, error)
 	// Accesses lists a user's accesses ordered by creation.
 	Accesses(ctx context.Context, tenant, userID string) ([]BankAccess, error)
 	// AccessByConsent resolves a consent id to its access.

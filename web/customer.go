@@ -161,15 +161,6 @@ func (s *Server) writeAccess(c *gin.Context, acc aggregator.BankAccess) {
 	writeJSON(c, http.StatusOK, s.newBankAccessJSON(s.accesses.View(acc)))
 }
 
-func (s *Server) getAccess(c *gin.Context) error {
-	acc, err := s.accesses.Access(c.Request.Context(), principal(c), c.Param("access"))
-	if err != nil {
-		return err
-	}
-	s.writeAccess(c, acc)
-	return nil
-}
-
 func (s *Server) deleteAccess(c *gin.Context) error {
 	if err := s.accesses.Delete(c.Request.Context(), principal(c), c.Param("access")); err != nil {
 		return err

@@ -123,7 +123,7 @@ func newHarnessWithLog(t testing.TB, log *zap.Logger) *harness {
 	cat := testCatalogue(t)
 	accesses := newTestAccesses(t, st, cat, dir, clk, log)
 	srv := New(Options{BaseURL: testBase, CORSOrigins: []string{"https://app.example.com"}, Auth: auth,
-		Management: aggregator.NewManagement(auth), Providers: cat, Accesses: accesses, Redirects: accesses, Ready: st, Log: log})
+		Management: aggregator.NewManagement(auth), Providers: cat, Accesses: accesses, Redirects: accesses, Ready: st, Log: log, Now: clk.Now})
 	return &harness{t: t, srv: srv, clock: clk, auth: auth}
 }
 

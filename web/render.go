@@ -1,10 +1,9 @@
 package web
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
 
+	"github.com/bytedance/sonic"
 	"github.com/gin-gonic/gin"
 	"go.uber.org/zap"
 
@@ -73,16 +72,12 @@ func renderError(c *gin.Context, err error) {
 	c.Abort()
 }
 
-// marshalJSON encodes v without HTML escaping (as Java servers send JSON).
-func marshalJSON(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
-}
+// wireJSON is encoding/json's behaviour (sonic's ConfigStd, several times
+// faster) without HTML escaping, as Java servers send JSON.
+var wireJSON = sonic.Config{SortMapKeys: true, CompactMarshaler: true, CopyString: true, ValidateString: true}.Froze()
+
+// marshalJSON encodes v for the wire.
+func marshalJSON(v any) ([]byte, error) { return wireJSON.Marshal(v) }
 
 // writeJSON marshals v and writes it in one write.
 func writeJSON(c *gin.Context, status int, v any) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-contrib/cors"
 	"github.com/gin-gonic/gin"
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 
@@ -26,6 +27,8 @@ type Options struct {
 	Redirects     RedirectCompleter        // nil: no demo bank page
 	Ready         aggregator.Pinger        // checked by /readyz
 	Log           *zap.Logger              // nil: no logging
+	Now           func() time.Time         // nil: time.Now
+	ViewCacheSize int                      // rendered bank accesses kept per process; 0: 10000
 	Metrics       *prometheus.Registry     // nil: a private registry
 }
 
@@ -37,6 +40,8 @@ type Server struct {
 	accesses  aggregator.AccessService
 	redirects RedirectCompleter
 	credKey   CredentialKey
+	now       func() time.Time
+	views     *lru.Cache[string, renderedAccess]
 	ready     aggregator.Pinger
 	links     links
 	log       *zap.Logger
@@ -57,9 +62,16 @@ func New(o Options) *Server {
 	if o.Metrics == nil {
 		o.Metrics = prometheus.NewRegistry()
 	}
-	s := &Server{auth: o.Auth, mgmt: o.Management, providers: o.Providers, accesses: o.Accesses, redirects: o.Redirects, credKey: o.CredentialKey, ready: o.Ready,
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.ViewCacheSize <= 0 {
+		o.ViewCacheSize = defaultViewCacheSize
+	}
+	s := &Server{auth: o.Auth, mgmt: o.Management, providers: o.Providers, accesses: o.Accesses, redirects: o.Redirects, credKey: o.CredentialKey, now: o.Now, ready: o.Ready,
 		links: links{base: o.BaseURL}, log: o.Log, registry: o.Metrics}
 
+	s.views, _ = lru.New[string, renderedAccess](o.ViewCacheSize)
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.RedirectTrailingSlash = false

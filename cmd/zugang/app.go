@@ -123,7 +123,7 @@ func (m *Main) open(ctx context.Context) error {
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.Server = web.New(web.Options{BaseURL: cfg.Server.BaseURL, CORSOrigins: cfg.Server.CORSOrigins,
 		Auth: m.Auth, Management: m.Management, Providers: catalogue, Accesses: m.Accesses, Redirects: m.Accesses, CredentialKey: credKey, Ready: m.Store,
-		Log: m.Log.Named("http"), Metrics: registry})
+		Log: m.Log.Named("http"), Metrics: registry, Now: m.Now})
 	m.HTTP = &http.Server{
 		Handler:           m.Server,
 		ReadHeaderTimeout: 10 * time.Second,
