@@ -379,15 +379,11 @@ func (a *Accesses) StartSCA(ctx context.Context, p Principal, id string, req map
 // access after the step.
 func (a *Accesses) Submit(ctx context.Context, p Principal, accessID, consentID string, in SCASubmission) (BankAccess, error) {
 	const op = "accesses.Submit"
-	unlock, err := a.Store.LockConsent(ctx, p.Tenant, p.UserID, consentID, consentLockTTL)
+	acc, cur, unlock, err := a.lockedConsent(ctx, p, accessID, consentID, op)
 	if err != nil {
 		return BankAccess{}, err
 	}
 	defer unlock()
-	acc, cur, err := a.consent(ctx, p, accessID, consentID, op)
-	if err != nil {
-		return BankAccess{}, err
-	}
 	prov, _, err := a.Providers.Provider(acc.ProviderID)
 	if err != nil {
 		return BankAccess{}, Internal(op, err)
@@ -470,15 +466,11 @@ func (a *Accesses) Poll(ctx context.Context, p Principal, accessID, consentID st
 // and stops the access's background sync.
 func (a *Accesses) Cancel(ctx context.Context, p Principal, accessID, consentID string) (BankAccess, error) {
 	const op = "accesses.Cancel"
-	unlock, err := a.Store.LockConsent(ctx, p.Tenant, p.UserID, consentID, consentLockTTL)
+	acc, cur, unlock, err := a.lockedConsent(ctx, p, accessID, consentID, op)
 	if err != nil {
 		return BankAccess{}, err
 	}
 	defer unlock()
-	acc, cur, err := a.consent(ctx, p, accessID, consentID, op)
-	if err != nil {
-		return BankAccess{}, err
-	}
 	if cur.State != SCARedirect {
 		return BankAccess{}, &Error{Kind: KindConflict, Op: op, Message: "only a redirect SCA can be cancelled",
 			Details: "the consent is in state " + string(cur.State)}
@@ -508,15 +500,11 @@ func (a *Accesses) CompleteRedirect(ctx context.Context, token string, result ur
 		return "", err
 	}
 	p := Principal{Tenant: ref.Tenant, UserID: ref.UserID}
-	unlock, err := a.Store.LockConsent(ctx, p.Tenant, p.UserID, ref.ConsentID, consentLockTTL)
+	acc, cur, unlock, err := a.lockedConsent(ctx, p, ref.AccessID, ref.ConsentID, op)
 	if err != nil {
 		return "", err
 	}
 	defer unlock()
-	acc, cur, err := a.consent(ctx, p, ref.AccessID, ref.ConsentID, op)
-	if err != nil {
-		return "", err
-	}
 	if cur.State != SCARedirect {
 		return "", &Error{Kind: KindConflict, Op: op, Message: "the consent is not waiting for a redirect",
 			Details: "the consent is in state " + string(cur.State)}
@@ -549,6 +537,21 @@ func (a *Accesses) CompleteRedirect(ctx context.Context, token string, result ur
 		a.log(ctx).Warn("redirect token not deleted", zap.Error(err))
 	}
 	return acc.CallbackURL, nil
+}
+
+// lockedConsent claims a consent for one step (a concurrent step gets
+// KindConflict) and loads it; the caller must call unlock.
+func (a *Accesses) lockedConsent(ctx context.Context, p Principal, accessID, consentID, op string) (BankAccess, *SCA, func(), error) {
+	unlock, err := a.Store.LockConsent(ctx, p.Tenant, p.UserID, consentID, consentLockTTL)
+	if err != nil {
+		return BankAccess{}, nil, nil, err
+	}
+	acc, cur, err := a.consent(ctx, p, accessID, consentID, op)
+	if err != nil {
+		unlock()
+		return BankAccess{}, nil, nil, err
+	}
+	return acc, cur, unlock, nil
 }
 
 // consent loads the access of a consent and checks the consent is the

@@ -174,19 +174,7 @@ func (s *Server) accessIssues(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	full := s.newBankAccessJSON(s.accesses.IssuesView(acc))
-	writeJSON(c, http.StatusOK, struct {
-		ID                          string                `json:"id"`
-		ProviderID                  string                `json:"providerId"`
-		Aktualisierungszeitpunkt    string                `json:"aktualisierungszeitpunkt"`
-		Messages                    []aggregator.Message  `json:"messages"`
-		TanMedien                   []tanMediumJSON       `json:"tanMedien,omitempty"`
-		Sicherheitsverfahren        []methodJSON          `json:"sicherheitsverfahren,omitempty"`
-		AktivesSicherheitsverfahren *methodJSON           `json:"aktivesSicherheitsverfahren,omitempty"`
-		Challenge                   *challengeJSON        `json:"challenge,omitempty"`
-		Relations                   []aggregator.Relation `json:"relations"`
-	}{full.ID, full.ProviderID, full.Aktualisierungszeitpunkt, full.Messages, full.TanMedien, full.Sicherheitsverfahren,
-		full.AktivesSicherheitsverfahren, full.Challenge, full.Relations})
+	writeJSON(c, http.StatusOK, s.newBankAccessJSON(s.accesses.IssuesView(acc)).scaInteractionJSON)
 	return nil
 }
 

@@ -61,19 +61,25 @@ type productJSON struct {
 	VerfuegterBetrag         *json.Number            `json:"verfuegterBetrag,omitempty"`
 }
 
+// scaInteractionJSON is what a bank access and its issues share
+// (BANKSapi's ScaInteraction plus the access's identity).
+type scaInteractionJSON struct {
+	ID                          string                `json:"id"`
+	ProviderID                  string                `json:"providerId"`
+	Aktualisierungszeitpunkt    string                `json:"aktualisierungszeitpunkt"`
+	Messages                    []aggregator.Message  `json:"messages"`
+	TanMedien                   []tanMediumJSON       `json:"tanMedien,omitempty"`
+	Sicherheitsverfahren        []methodJSON          `json:"sicherheitsverfahren,omitempty"`
+	AktivesSicherheitsverfahren *methodJSON           `json:"aktivesSicherheitsverfahren,omitempty"`
+	Challenge                   *challengeJSON        `json:"challenge,omitempty"`
+	Relations                   []aggregator.Relation `json:"relations"`
+}
+
 type bankAccessJSON struct {
-	ID                          string                  `json:"id"`
-	ProviderID                  string                  `json:"providerId"`
-	Aktualisierungszeitpunkt    string                  `json:"aktualisierungszeitpunkt"`
-	Messages                    []aggregator.Message    `json:"messages"`
-	TanMedien                   []tanMediumJSON         `json:"tanMedien,omitempty"`
-	Sicherheitsverfahren        []methodJSON            `json:"sicherheitsverfahren,omitempty"`
-	AktivesSicherheitsverfahren *methodJSON             `json:"aktivesSicherheitsverfahren,omitempty"`
-	Challenge                   *challengeJSON          `json:"challenge,omitempty"`
-	Relations                   []aggregator.Relation   `json:"relations"`
-	Status                      aggregator.AccessStatus `json:"status"`
-	Bankprodukte                []productJSON           `json:"bankprodukte"`
-	Sync                        bool                    `json:"sync"`
+	scaInteractionJSON
+	Status       aggregator.AccessStatus `json:"status"`
+	Bankprodukte []productJSON           `json:"bankprodukte"`
+	Sync         bool                    `json:"sync"`
 }
 
 type transactionJSON struct {
@@ -160,8 +166,9 @@ func (s *Server) newBankAccessJSON(v aggregator.AccessView) bankAccessJSON {
 	if updated.IsZero() {
 		updated = acc.Created
 	}
-	out := bankAccessJSON{ID: acc.ID, ProviderID: acc.ProviderID, Aktualisierungszeitpunkt: timestamp(updated),
-		Messages: v.Messages, Status: acc.Status, Sync: acc.Sync, Bankprodukte: make([]productJSON, 0, len(acc.Products))}
+	out := bankAccessJSON{scaInteractionJSON: scaInteractionJSON{ID: acc.ID, ProviderID: acc.ProviderID,
+		Aktualisierungszeitpunkt: timestamp(updated), Messages: v.Messages},
+		Status: acc.Status, Sync: acc.Sync, Bankprodukte: make([]productJSON, 0, len(acc.Products))}
 	for _, r := range v.Relations {
 		if rel, ok := s.links.accessRel(r, acc, v.SCA); ok {
 			out.Relations = append(out.Relations, rel)
