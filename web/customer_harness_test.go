@@ -57,13 +57,27 @@ func newTestAccesses(t testing.TB, st *store.Store, cat *aggregator.Catalogue, d
 	if err != nil {
 		t.Fatal(err)
 	}
-	demo, err := providers.New("demo", aggregator.ProviderConfig{Info: info, BaseURL: testBase, Now: clk.Now})
+	demo, err := providers.New("demo", aggregator.ProviderConfig{Info: info, BaseURL: testBase, Now: clk.Now, Settings: demoSettings})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return &aggregator.Accesses{Store: st, Providers: testProviders{demo: demo, info: info},
 		Credentials: key, Sealer: sealer, SCA: sca.Machine{}, Directory: dir, Now: clk.Now, Log: log}
 }
+
+// secretLogin is a demo-bank login whose credentials appear nowhere else,
+// so a test can search the whole store and log for them.
+var secretLogin = map[string]string{"userid": "max.geheim.4711", "pin": "Pin-Only-Here-9931"}
+
+// demoSettings are the demo bank's defaults plus secretLogin (with SCA).
+var demoSettings = func() map[string]any {
+	logins := []any{map[string]any{"userid": secretLogin["userid"], "pin": secretLogin["pin"], "scenario": "select_method"}}
+	for _, l := range []string{"demo1:none", "demo2:select_method", "demo3:decoupled", "demo4:redirect", "demo5:two_channels", "maintenance:maintenance", "expiring:expiring"} {
+		name, scenario, _ := strings.Cut(l, ":")
+		logins = append(logins, map[string]any{"userid": name, "pin": name, "scenario": scenario})
+	}
+	return map[string]any{"logins": logins}
+}()
 
 // encrypt encrypts credentials as a client does with the gateway's key.
 func encrypt(t testing.TB, fields map[string]string) map[string]string {

@@ -23,6 +23,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/zugang/zugang/aggregator"
+	"github.com/zugang/zugang/aggregator/store"
 	"github.com/zugang/zugang/aggregator/store/storetest"
 )
 
@@ -61,6 +62,7 @@ type harness struct {
 	clock *clock
 	logs  *observer.ObservedLogs
 	auth  *aggregator.Auth
+	store *store.Store
 }
 
 func testTenants() []*aggregator.Tenant {
@@ -124,7 +126,7 @@ func newHarnessWithLog(t testing.TB, log *zap.Logger) *harness {
 	accesses := newTestAccesses(t, st, cat, dir, clk, log)
 	srv := New(Options{BaseURL: testBase, CORSOrigins: []string{"https://app.example.com"}, Auth: auth,
 		Management: aggregator.NewManagement(auth), Providers: cat, Accesses: accesses, Redirects: accesses, Ready: st, Log: log, Now: clk.Now})
-	return &harness{t: t, srv: srv, clock: clk, auth: auth}
+	return &harness{t: t, srv: srv, clock: clk, auth: auth, store: st}
 }
 
 // request describes one call; contract=false skips the OpenAPI check for

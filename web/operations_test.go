@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/zugang/zugang/aggregator"
+	"github.com/zugang/zugang/aggregator/store/storetest"
 )
 
 func TestCorrelationID(t *testing.T) {
@@ -194,4 +195,56 @@ func TestSecretsNeverLogged(t *testing.T) {
 		}
 	}
 	_ = id
+}
+
+// TestCredentialsNeverStoredOrLogged adds a bank access with credentials
+// that appear nowhere else, answers its SCA with a TAN, and then searches
+// every Redis key and value of the test and every log line for them.
+func TestCredentialsNeverStoredOrLogged(t *testing.T) {
+	h := newHarness(t)
+	c := h.newCustomer("nora")
+	id := uuid.NewString()
+	c.add(id, secretLogin["userid"], secretLogin["pin"], "")
+	href := rel(c.access(id).Relations, "set_method")
+	c.follow(href, `{"chosenScaMethodId":"1"}`)
+	c.follow(href, `{"chosenScaMedia":"Mobil"}`)
+	const tan = "860402"
+	if res := c.follow(href, `{"scaAuthenticationData":"`+tan+`"}`); res.Code != 200 {
+		t.Fatalf("TAN: %d %s", res.Code, res.body)
+	}
+	if a := c.access(id); a.Status != "VOLLSTAENDIG" {
+		t.Fatalf("access not complete: %s", codes(a.Messages))
+	}
+	secrets := []string{secretLogin["userid"], secretLogin["pin"], tan, c.token}
+	ctx := t.Context()
+	for _, key := range storetest.Keys(t, h.store) {
+		values := []string{key}
+		switch typ := h.store.Client().Type(ctx, key).Val(); typ {
+		case "string":
+			values = append(values, h.store.Client().Get(ctx, key).Val())
+		case "hash":
+			for f, v := range h.store.Client().HGetAll(ctx, key).Val() {
+				values = append(values, f, v)
+			}
+		case "set":
+			values = append(values, h.store.Client().SMembers(ctx, key).Val()...)
+		case "zset":
+			values = append(values, h.store.Client().ZRange(ctx, key, 0, -1).Val()...)
+		}
+		for _, v := range values {
+			for _, s := range secrets {
+				if strings.Contains(v, s) {
+					t.Errorf("Redis key %s holds a secret in plaintext", key)
+				}
+			}
+		}
+	}
+	for _, e := range h.logs.All() {
+		line, _ := json.Marshal(e.ContextMap())
+		for _, s := range secrets {
+			if strings.Contains(e.Message+string(line), s) {
+				t.Errorf("log line %q leaks a secret", e.Message)
+			}
+		}
+	}
 }
