@@ -209,7 +209,7 @@ func (a *Accesses) advance(ctx context.Context, prov Provider, acc *BankAccess, 
 		if cur.State, _ = a.SCA.Apply(cur.State, EventDone); cur.State != SCAFinalised {
 			return Internal(op, errors.New("a further SCA before the current one was granted"))
 		}
-		cur.ValidUntil, cur.Updated = validUntil(out, now), now
+		cur.ValidUntil, cur.Updated = a.validUntil(acc, out, now), now
 		acc.SCAs = append(acc.SCAs, a.newSCA(out.Channel))
 		cur = acc.CurrentSCA()
 	}
@@ -236,7 +236,7 @@ func (a *Accesses) advance(ctx context.Context, prov Provider, acc *BankAccess, 
 	}
 	switch next {
 	case SCAFinalised:
-		cur.ValidUntil = validUntil(out, now)
+		cur.ValidUntil = a.validUntil(acc, out, now)
 		cur.Challenge = nil
 		snap, err := a.fetch(ctx, prov, acc, creds, o)
 		return a.saveAttempt(ctx, acc, snap, err)
@@ -261,11 +261,18 @@ func (a *Accesses) newSCA(channel string) SCA {
 		Started: now, Updated: now}
 }
 
-func validUntil(out Outcome, now time.Time) time.Time {
-	if out.ConsentValidUntil.IsZero() {
-		return now.Add(DefaultConsentValidity)
+// validUntil is when a consent granted now ends: what the bank said,
+// bounded by the provider's configured validity.
+func (a *Accesses) validUntil(acc *BankAccess, out Outcome, now time.Time) time.Time {
+	limit := DefaultConsentValidity
+	if _, info, err := a.Providers.Provider(acc.ProviderID); err == nil && info.ConsentValidity > 0 {
+		limit = info.ConsentValidity
 	}
-	return out.ConsentValidUntil
+	end := now.Add(limit)
+	if !out.ConsentValidUntil.IsZero() && out.ConsentValidUntil.Before(end) {
+		end = out.ConsentValidUntil
+	}
+	return end
 }
 
 func (a *Accesses) fetch(ctx context.Context, prov Provider, acc *BankAccess, creds Credentials, o AccessOptions) (*Snapshot, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -51,6 +52,7 @@ type ProviderInfo struct {
 	Adapter          string // the provider adapter type that talks to this bank
 	Logo             string // logo name: served as /providers/v2/<Logo>.svg
 	LogoSVG          []byte
+	ConsentValidity  time.Duration // the longest a granted consent lasts; 0: DefaultConsentValidity
 }
 
 // ProviderCatalogue answers the Providers API.
@@ -107,6 +109,12 @@ func NewCatalogue(entries []ProviderInfo) (*Catalogue, error) {
 		}
 		if p.Logo == "" {
 			p.Logo = p.ID
+		}
+		if p.ConsentValidity < 0 {
+			return nil, fmt.Errorf("%s.consentValidityDays: must not be negative", where)
+		}
+		if p.ConsentValidity == 0 {
+			p.ConsentValidity = DefaultConsentValidity
 		}
 		if len(p.LogoSVG) > 0 {
 			c.logos[p.Logo] = p.LogoSVG

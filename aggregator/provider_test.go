@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 )
 
 func testEntries() []ProviderInfo {
@@ -60,12 +61,13 @@ func TestCatalogueQuery(t *testing.T) {
 
 func TestCatalogueRejectsBadEntries(t *testing.T) {
 	mutate := map[string]func(*ProviderInfo){
-		"id: \"x\" is not a UUID":         func(p *ProviderInfo) { p.ID = "x" },
-		"name: required":                  func(p *ProviderInfo) { p.Name = "" },
-		"adapter: required":               func(p *ProviderInfo) { p.Adapter = "" },
-		"fields: at least one":            func(p *ProviderInfo) { p.Fields = nil },
-		"is not a product category":       func(p *ProviderInfo) { p.Channels = [][]ProductCategory{{"GIRO"}} },
-		"fieldkey and label are required": func(p *ProviderInfo) { p.Fields = []LoginField{{Key: "pin"}} },
+		"id: \"x\" is not a UUID":                   func(p *ProviderInfo) { p.ID = "x" },
+		"name: required":                            func(p *ProviderInfo) { p.Name = "" },
+		"adapter: required":                         func(p *ProviderInfo) { p.Adapter = "" },
+		"fields: at least one":                      func(p *ProviderInfo) { p.Fields = nil },
+		"is not a product category":                 func(p *ProviderInfo) { p.Channels = [][]ProductCategory{{"GIRO"}} },
+		"fieldkey and label are required":           func(p *ProviderInfo) { p.Fields = []LoginField{{Key: "pin"}} },
+		"consentValidityDays: must not be negative": func(p *ProviderInfo) { p.ConsentValidity = -time.Hour },
 	}
 	for want, f := range mutate {
 		entries := testEntries()

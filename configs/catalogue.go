@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/zugang/zugang/aggregator"
 )
@@ -62,6 +63,7 @@ func (c *Config) Catalogue() (*aggregator.Catalogue, error) {
 			Adapter:          p.Adapter,
 			Logo:             name,
 			LogoSVG:          svg,
+			ConsentValidity:  time.Duration(p.ConsentValidityDays) * 24 * time.Hour,
 		})
 	}
 	return aggregator.NewCatalogue(infos)

@@ -190,6 +190,9 @@ type Provider struct {
 	// Logo names an embedded logo (logos/<name>.svg) or, ending in ".svg",
 	// an SVG file. Empty: the embedded logo named by Group, if any.
 	Logo string `yaml:"logo"`
+	// ConsentValidityDays bounds how long a granted consent lasts before the
+	// gateway asks for SCA again (0: 180 days, PSD2's usual maximum).
+	ConsentValidityDays int `yaml:"consentValidityDays"`
 	// Settings are the adapter's own settings (the demo bank's logins,
 	// latency, …), passed to it as they are.
 	Settings map[string]any `yaml:"settings"`

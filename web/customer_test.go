@@ -370,3 +370,22 @@ func TestCustomerAndDelete(t *testing.T) {
 		t.Errorf("after delete all: %d", len(list))
 	}
 }
+
+// TestConsentValidityPerProvider: the demo bank grants 180 days, the test
+// catalogue allows 90; the gateway asks for SCA again after 90.
+func TestConsentValidityPerProvider(t *testing.T) {
+	h := newHarness(t)
+	c := h.newCustomer("olga")
+	id := uuid.NewString()
+	c.add(id, "demo1", "demo1", "")
+	h.clock.Advance(89 * 24 * time.Hour)
+	c.token = h.userToken("olga", "olga-pass-12") // tokens last a day
+	if a := c.access(id); rel(a.Relations, "start_sca") != "" {
+		t.Fatalf("day 89: %s", codes(a.Messages))
+	}
+	h.clock.Advance(2 * 24 * time.Hour)
+	c.token = h.userToken("olga", "olga-pass-12")
+	if a := c.access(id); codes(a.Messages) != "BA3000" || rel(a.Relations, "start_sca") == "" {
+		t.Errorf("day 91: %s %s", codes(a.Messages), rels(a.Relations))
+	}
+}

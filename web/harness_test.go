@@ -93,7 +93,8 @@ func testCatalogue(t testing.TB) *aggregator.Catalogue {
 			Capabilities: []string{"KONTEN", "KARTEN", "DEPOTS"},
 			Channels:     [][]aggregator.ProductCategory{{"GIROKONTO"}, {"KREDITKARTE", "TAGESGELDKONTO"}},
 			LoginHint:    "Der Demo Provider bietet die Zugänge demo1/demo1 bis demo5/demo5 <&>",
-			Fields:       fields, Adapter: "demo", Logo: "demo", LogoSVG: []byte(`<svg xmlns="http://www.w3.org/2000/svg"/>`)},
+			Fields:       fields, Adapter: "demo", Logo: "demo", LogoSVG: []byte(`<svg xmlns="http://www.w3.org/2000/svg"/>`),
+			ConsentValidity: 90 * 24 * time.Hour},
 		{ID: "6c1d7e4a-1111-4222-8333-944455556666", Name: "Sparkasse Musterstadt", BLZ: "50050000", BIC: "HELADEFFXXX",
 			Adapter: "xs2a", Fields: fields[:1]},
 	})
