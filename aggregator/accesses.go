@@ -386,11 +386,11 @@ func (a *Accesses) StartSCA(ctx context.Context, p Principal, id string, req map
 // access after the step.
 func (a *Accesses) Submit(ctx context.Context, p Principal, accessID, consentID string, in SCASubmission) (BankAccess, error) {
 	const op = "accesses.Submit"
-	acc, cur, unlock, err := a.lockedConsent(ctx, p, accessID, consentID, op)
+	acc, cur, err := a.lockedConsent(ctx, p, accessID, consentID, op)
 	if err != nil {
 		return BankAccess{}, err
 	}
-	defer unlock()
+	defer a.Store.Unlock(ctx, &acc)
 	prov, _, err := a.Providers.Provider(acc.ProviderID)
 	if err != nil {
 		return BankAccess{}, Internal(op, err)
@@ -473,11 +473,11 @@ func (a *Accesses) Poll(ctx context.Context, p Principal, accessID, consentID st
 // and stops the access's background sync.
 func (a *Accesses) Cancel(ctx context.Context, p Principal, accessID, consentID string) (BankAccess, error) {
 	const op = "accesses.Cancel"
-	acc, cur, unlock, err := a.lockedConsent(ctx, p, accessID, consentID, op)
+	acc, cur, err := a.lockedConsent(ctx, p, accessID, consentID, op)
 	if err != nil {
 		return BankAccess{}, err
 	}
-	defer unlock()
+	defer a.Store.Unlock(ctx, &acc)
 	if cur.State != SCARedirect {
 		return BankAccess{}, &Error{Kind: KindConflict, Op: op, Message: "only a redirect SCA can be cancelled",
 			Details: "the consent is in state " + string(cur.State)}
@@ -507,11 +507,11 @@ func (a *Accesses) CompleteRedirect(ctx context.Context, token string, result ur
 		return "", err
 	}
 	p := Principal{Tenant: ref.Tenant, UserID: ref.UserID}
-	acc, cur, unlock, err := a.lockedConsent(ctx, p, ref.AccessID, ref.ConsentID, op)
+	acc, cur, err := a.lockedConsent(ctx, p, ref.AccessID, ref.ConsentID, op)
 	if err != nil {
 		return "", err
 	}
-	defer unlock()
+	defer a.Store.Unlock(ctx, &acc)
 	if cur.State != SCARedirect {
 		return "", &Error{Kind: KindConflict, Op: op, Message: "the consent is not waiting for a redirect",
 			Details: "the consent is in state " + string(cur.State)}
@@ -547,18 +547,20 @@ func (a *Accesses) CompleteRedirect(ctx context.Context, token string, result ur
 }
 
 // lockedConsent claims a consent for one step (a concurrent step gets
-// KindConflict) and loads it; the caller must call unlock.
-func (a *Accesses) lockedConsent(ctx context.Context, p Principal, accessID, consentID, op string) (BankAccess, *SCA, func(), error) {
-	unlock, err := a.Store.LockConsent(ctx, p.Tenant, p.UserID, consentID, consentLockTTL)
+// KindConflict) and loads it in one store call. The claim travels in
+// acc.Lock: the step's save releases it; callers defer Store.Unlock for
+// the paths that do not save.
+func (a *Accesses) lockedConsent(ctx context.Context, p Principal, accessID, consentID, op string) (BankAccess, *SCA, error) {
+	acc, err := a.Store.LockAndLoad(ctx, p.Tenant, p.UserID, consentID, consentLockTTL)
 	if err != nil {
-		return BankAccess{}, nil, nil, err
+		return BankAccess{}, nil, err
 	}
-	acc, cur, err := a.consent(ctx, p, accessID, consentID, op)
+	cur, err := a.checkConsent(&acc, accessID, consentID, op)
 	if err != nil {
-		unlock()
-		return BankAccess{}, nil, nil, err
+		a.Store.Unlock(ctx, &acc)
+		return BankAccess{}, nil, err
 	}
-	return acc, cur, unlock, nil
+	return acc, cur, nil
 }
 
 // consent loads the access of a consent and checks the consent is the
@@ -568,20 +570,26 @@ func (a *Accesses) consent(ctx context.Context, p Principal, accessID, consentID
 	if err != nil {
 		return BankAccess{}, nil, err
 	}
+	cur, err := a.checkConsent(&acc, accessID, consentID, op)
+	return acc, cur, err
+}
+
+// checkConsent finds the consent in its access and insists it is current.
+func (a *Accesses) checkConsent(acc *BankAccess, accessID, consentID, op string) (*SCA, error) {
 	if accessID != "" && acc.ID != accessID {
-		return BankAccess{}, nil, NotFound(op, "consent")
+		return nil, NotFound(op, "consent")
 	}
-	a.expire(&acc)
+	a.expire(acc)
 	cur := acc.CurrentSCA()
 	if cur == nil || cur.ConsentID != consentID {
 		sca := acc.SCAByConsent(consentID)
 		if sca == nil {
-			return BankAccess{}, nil, NotFound(op, "consent")
+			return nil, NotFound(op, "consent")
 		}
-		return acc, sca, &Error{Kind: KindConflict, Op: op, Message: "consent is no longer current",
+		return sca, &Error{Kind: KindConflict, Op: op, Message: "consent is no longer current",
 			Details: "a newer SCA was started for this bank access"}
 	}
-	return acc, cur, nil
+	return cur, nil
 }
 
 // expire shows a granted consent whose time ran out as required again.

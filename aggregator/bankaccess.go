@@ -43,6 +43,17 @@ type BankAccess struct {
 	SealedCredentials []byte
 	SealedState       []byte
 	Version           int64 // optimistic concurrency: bumped by every save
+
+	// Lock is the claim LockAndLoad took on a consent; SaveAccess releases
+	// it in the same atomic step. Never stored.
+	Lock *ConsentLock `json:"-"`
+}
+
+// ConsentLock is a claim on one consent: the step that holds it is the only
+// one talking to the bank for that consent.
+type ConsentLock struct {
+	ConsentID string
+	Token     string
 }
 
 // CurrentSCA returns the process the access is in, if any.
@@ -78,7 +89,7 @@ func (b *BankAccess) Product(id string) (Product, bool) {
 //
 // Errors: KindNotFound for an unknown access, consent or product;
 // KindConflict from SaveAccess when the stored Version is not the one the
-// caller read (a concurrent update won), and from LockConsent when the
+// caller read (a concurrent update won), and from LockAndLoad when the
 // consent is already being worked on; KindUnavailable on backend failure.
 type AccessStore interface {
 	// Access returns one access of a user.
@@ -90,8 +101,8 @@ type AccessStore interface {
 	// AccessByConsent resolves a consent id to its access.
 	AccessByConsent(ctx context.Context, tenant, userID, consentID string) (BankAccess, error)
 	// SaveAccess writes a; a.Version must equal the stored version (0 for a
-	// new access) and is incremented on success. New consent ids are
-	// indexed. Transactions and investments are merged by id in the same
+	// new access) and is incremented on success; a.Lock, if any, is released
+	// in the same step. New consent ids are indexed. Transactions and investments are merged by id in the same
 	// atomic step, so a retried fetch never duplicates a transaction.
 	SaveAccess(ctx context.Context, a *BankAccess, snap *Snapshot) error
 	// DeleteAccess removes an access with its data and consent index.
@@ -101,8 +112,13 @@ type AccessStore interface {
 	Transactions(ctx context.Context, tenant, userID, accessID, productID string, from, to time.Time) ([]Transaction, error)
 	// Investments returns a depot's positions.
 	Investments(ctx context.Context, tenant, userID, accessID, productID string) ([]Investment, error)
-	// LockConsent claims a consent for one submission; unlock releases it.
-	LockConsent(ctx context.Context, tenant, userID, consentID string, ttl time.Duration) (unlock func(), err error)
+	// LockAndLoad claims a consent for one step (KindConflict when another
+	// step holds it) and returns its access with the claim in Lock. The
+	// claim ends with the next SaveAccess of that access, with Unlock, or
+	// after ttl.
+	LockAndLoad(ctx context.Context, tenant, userID, consentID string, ttl time.Duration) (BankAccess, error)
+	// Unlock releases a.Lock if SaveAccess has not already.
+	Unlock(ctx context.Context, a *BankAccess)
 	// SaveRedirect remembers which consent a redirect token belongs to.
 	SaveRedirect(ctx context.Context, token string, ref RedirectRef, ttl time.Duration) error
 	// Redirect resolves a redirect token (KindNotFound once used or expired).

@@ -144,10 +144,12 @@ return redis.call('HGET', ARGV[1] .. id, 'data')
 `)
 
 // saveAccess writes an access record if its version is the expected one,
-// and indexes the access and its consents, in one round trip. KEYS[1] the
-// record, KEYS[2] the user's access index, KEYS[3..] consent index keys;
-// ARGV[1] expected version, ARGV[2] new version, ARGV[3] JSON, ARGV[4]
-// index score, ARGV[5] the escaped access id. Returns 0 when stale.
+// indexes the access and its consents, and releases the caller's consent
+// lock, in one round trip. KEYS[1] the record, KEYS[2] the user's access
+// index, KEYS[3] the consent lock (or the record again when there is
+// none), KEYS[4..] consent index keys; ARGV[1] expected version, ARGV[2]
+// new version, ARGV[3] JSON, ARGV[4] index score, ARGV[5] the escaped
+// access id, ARGV[6] the lock token ("" for none). Returns 0 when stale.
 var saveAccess = redis.NewScript(`
 local cur = redis.call('HGET', KEYS[1], 'v')
 if (cur or '0') ~= ARGV[1] then
@@ -155,8 +157,11 @@ if (cur or '0') ~= ARGV[1] then
 end
 redis.call('HSET', KEYS[1], 'v', ARGV[2], 'data', ARGV[3])
 redis.call('ZADD', KEYS[2], 'NX', ARGV[4], ARGV[5])
-for i = 3, #KEYS do
+for i = 4, #KEYS do
 	redis.call('SET', KEYS[i], ARGV[5])
+end
+if ARGV[6] ~= '' and redis.call('GET', KEYS[3]) == ARGV[6] then
+	redis.call('DEL', KEYS[3])
 end
 return 1
 `)
@@ -172,11 +177,16 @@ func (s *Store) SaveAccess(ctx context.Context, a *aggregator.BankAccess, snap *
 	if err != nil {
 		return aggregator.Internal(op, err)
 	}
-	keys := []string{s.accessKey(a.Tenant, a.UserID, a.ID), s.accessesKey(a.Tenant, a.UserID)}
+	record := s.accessKey(a.Tenant, a.UserID, a.ID)
+	lockKey, lockToken := record, ""
+	if a.Lock != nil {
+		lockKey, lockToken = s.lockKey(a.Tenant, a.UserID, a.Lock.ConsentID), a.Lock.Token
+	}
+	keys := []string{record, s.accessesKey(a.Tenant, a.UserID), lockKey}
 	for _, sca := range a.SCAs {
 		keys = append(keys, s.consentKey(a.Tenant, a.UserID, sca.ConsentID))
 	}
-	args := []any{a.Version, next.Version, raw, a.Created.UnixNano(), esc(a.ID)}
+	args := []any{a.Version, next.Version, raw, a.Created.UnixNano(), esc(a.ID), lockToken}
 	if snap == nil {
 		ok, err := saveAccess.Run(ctx, s.reads, keys, args...).Int()
 		if err != nil {
@@ -185,7 +195,7 @@ func (s *Store) SaveAccess(ctx context.Context, a *aggregator.BankAccess, snap *
 		if ok == 0 {
 			return staleAccess(op)
 		}
-		a.Version = next.Version
+		a.Version, a.Lock = next.Version, nil
 		return nil
 	}
 	writes, err := s.encodeSnapshot(a, snap)
@@ -214,7 +224,7 @@ func (s *Store) SaveAccess(ctx context.Context, a *aggregator.BankAccess, snap *
 	case err != nil:
 		return unavailable(op, err)
 	}
-	a.Version = next.Version
+	a.Version, a.Lock = next.Version, nil
 	return nil
 }
 
@@ -364,25 +374,60 @@ end
 return 0
 `)
 
-// LockConsent claims a consent for one submission so two concurrent
-// submissions never both reach the bank: the second gets KindConflict.
-func (s *Store) LockConsent(ctx context.Context, tenant, userID, consentID string, ttl time.Duration) (func(), error) {
-	const op = "store.LockConsent"
-	key := s.lockKey(tenant, userID, consentID)
+// lockAndLoad claims a consent and reads its access in one round trip.
+// KEYS[1] the lock, KEYS[2] the consent index; ARGV[1] the claim's token,
+// ARGV[2] its TTL in ms, ARGV[3] the user's access key prefix (same slot).
+// Returns {0} when the consent is claimed, {1} when unknown (no claim is
+// kept), {2, data} when claimed and loaded.
+var lockAndLoad = redis.NewScript(`
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+	return {0}
+end
+local id = redis.call('GET', KEYS[2])
+local data = id and redis.call('HGET', ARGV[3] .. id, 'data')
+if not data then
+	redis.call('DEL', KEYS[1])
+	return {1}
+end
+return {2, data}
+`)
+
+// LockAndLoad claims a consent for one step so two concurrent steps never
+// both reach the bank (the second gets KindConflict), and loads its access.
+func (s *Store) LockAndLoad(ctx context.Context, tenant, userID, consentID string, ttl time.Duration) (aggregator.BankAccess, error) {
+	const op = "store.LockAndLoad"
 	token := uuid.NewString()
-	ok, err := s.reads.SetNX(ctx, key, token, ttl).Result()
+	res, err := lockAndLoad.Run(ctx, s.reads, []string{s.lockKey(tenant, userID, consentID), s.consentKey(tenant, userID, consentID)},
+		token, ttl.Milliseconds(), s.prefix+userTag(tenant, userID)+":access:").Slice()
 	if err != nil {
-		return nil, unavailable(op, err)
+		return aggregator.BankAccess{}, unavailable(op, err)
 	}
-	if !ok {
-		return nil, &aggregator.Error{Kind: aggregator.KindConflict, Op: op, Message: "the consent is being processed",
+	switch code, _ := res[0].(int64); code {
+	case 0:
+		return aggregator.BankAccess{}, &aggregator.Error{Kind: aggregator.KindConflict, Op: op, Message: "the consent is being processed",
 			Details: "another request for this consent is under way; repeat after it finished"}
+	case 1:
+		return aggregator.BankAccess{}, aggregator.NotFound(op, "consent")
 	}
-	return func() {
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		_ = unlockConsent.Run(ctx, s.reads, []string{key}, token).Err()
-	}, nil
+	data, _ := res[1].(string)
+	a, err := decodeAccess(op, []byte(data))
+	if err != nil {
+		s.Unlock(ctx, &aggregator.BankAccess{Tenant: tenant, UserID: userID, Lock: &aggregator.ConsentLock{ConsentID: consentID, Token: token}})
+		return aggregator.BankAccess{}, err
+	}
+	a.Lock = &aggregator.ConsentLock{ConsentID: consentID, Token: token}
+	return a, nil
+}
+
+// Unlock releases a.Lock if it is still held (a save releases it itself).
+func (s *Store) Unlock(ctx context.Context, a *aggregator.BankAccess) {
+	if a.Lock == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	_ = unlockConsent.Run(ctx, s.reads, []string{s.lockKey(a.Tenant, a.UserID, a.Lock.ConsentID)}, a.Lock.Token).Err()
+	a.Lock = nil
 }
 
 // redirectKey is global: a redirect comes back with nothing but its token.

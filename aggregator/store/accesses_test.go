@@ -151,22 +151,40 @@ func TestConsentLockAndRedirectTokens(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s := storetest.New(t)
-	user, cid := uuid.NewString(), uuid.NewString()
-	unlock, err := s.LockConsent(ctx, "demo", user, cid, time.Minute)
-	if err != nil {
+	user := uuid.NewString()
+	a := newAccess(user)
+	cid := a.SCAs[0].ConsentID
+	if err := s.SaveAccess(ctx, a, nil); err != nil {
 		t.Fatal(err)
 	}
-	_, err = s.LockConsent(ctx, "demo", user, cid, time.Minute)
-	wantKind(t, err, aggregator.KindConflict)
-	unlock()
-	unlock2, err := s.LockConsent(ctx, "demo", user, cid, time.Minute)
-	if err != nil {
-		t.Fatalf("after unlock: %v", err)
+	_, err := s.LockAndLoad(ctx, "demo", user, uuid.NewString(), time.Minute)
+	wantKind(t, err, aggregator.KindNotFound)
+	held, err := s.LockAndLoad(ctx, "demo", user, cid, time.Minute)
+	if err != nil || held.ID != a.ID || held.Lock == nil {
+		t.Fatalf("LockAndLoad: %+v, %v", held.Lock, err)
 	}
-	unlock2()
+	_, err = s.LockAndLoad(ctx, "demo", user, cid, time.Minute)
+	wantKind(t, err, aggregator.KindConflict)
+	s.Unlock(ctx, &held)
+	// A save releases the claim in the same step.
+	again, err := s.LockAndLoad(ctx, "demo", user, cid, time.Minute)
+	if err != nil {
+		t.Fatalf("after Unlock: %v", err)
+	}
+	if err := s.SaveAccess(ctx, &again, nil); err != nil || again.Lock != nil {
+		t.Fatalf("save under the claim: %v, lock %v", err, again.Lock)
+	}
+	third, err := s.LockAndLoad(ctx, "demo", user, cid, time.Minute)
+	if err != nil {
+		t.Fatalf("after the save released it: %v", err)
+	}
+	s.Unlock(ctx, &third)
+	// Another user cannot claim or read it.
+	_, err = s.LockAndLoad(ctx, "demo", uuid.NewString(), cid, time.Minute)
+	wantKind(t, err, aggregator.KindNotFound)
 
 	token := uuid.NewString()
-	ref := aggregator.RedirectRef{Tenant: "demo", UserID: user, AccessID: uuid.NewString(), ConsentID: cid}
+	ref := aggregator.RedirectRef{Tenant: "demo", UserID: user, AccessID: a.ID, ConsentID: cid}
 	if err := s.SaveRedirect(ctx, token, ref, time.Minute); err != nil {
 		t.Fatal(err)
 	}
