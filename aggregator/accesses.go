@@ -26,6 +26,7 @@ type AccessService interface {
 	DeleteAll(ctx context.Context, p Principal) error
 	Product(ctx context.Context, p Principal, accessID, productID string) (BankAccess, Product, error)
 	Transactions(ctx context.Context, p Principal, accessID, productID string, from, to time.Time) ([]Transaction, error)
+	Transaction(ctx context.Context, p Principal, accessID, productID, txID string) (Transaction, error)
 	Positions(ctx context.Context, p Principal, accessID, productID string) ([]Investment, error)
 	View(acc BankAccess) AccessView
 	IssuesView(acc BankAccess) AccessView
@@ -675,6 +676,14 @@ func (a *Accesses) Transactions(ctx context.Context, p Principal, accessID, prod
 		return nil, invalidf("accesses.Transactions", "to must not be before from")
 	}
 	return a.Store.Transactions(ctx, p.Tenant, p.UserID, accessID, productID, from, to)
+}
+
+// Transaction returns one transaction of a product.
+func (a *Accesses) Transaction(ctx context.Context, p Principal, accessID, productID, txID string) (Transaction, error) {
+	if _, _, err := a.Product(ctx, p, accessID, productID); err != nil {
+		return Transaction{}, err
+	}
+	return a.Store.Transaction(ctx, p.Tenant, p.UserID, accessID, productID, txID)
 }
 
 // Positions returns a depot's positions.

@@ -110,6 +110,8 @@ type AccessStore interface {
 	// Transactions returns a product's transactions booked in [from, to),
 	// newest first.
 	Transactions(ctx context.Context, tenant, userID, accessID, productID string, from, to time.Time) ([]Transaction, error)
+	// Transaction returns one transaction of a product by id.
+	Transaction(ctx context.Context, tenant, userID, accessID, productID, txID string) (Transaction, error)
 	// Investments returns a depot's positions.
 	Investments(ctx context.Context, tenant, userID, accessID, productID string) ([]Investment, error)
 	// LockAndLoad claims a consent for one step (KindConflict when another

@@ -307,18 +307,12 @@ func (s *Server) transactions(c *gin.Context) error {
 }
 
 func (s *Server) transaction(c *gin.Context) error {
-	txs, err := s.accesses.Transactions(c.Request.Context(), principal(c), c.Param("access"), c.Param("product"),
-		time.Unix(0, 0), time.Time{})
+	t, err := s.accesses.Transaction(c.Request.Context(), principal(c), c.Param("access"), c.Param("product"), c.Param("transaction"))
 	if err != nil {
 		return err
 	}
-	for _, t := range txs {
-		if t.ID == c.Param("transaction") {
-			writeJSON(c, http.StatusOK, newTransactionJSON(t))
-			return nil
-		}
-	}
-	return aggregator.NotFound("web.transaction", "transaction")
+	writeJSON(c, http.StatusOK, newTransactionJSON(t))
+	return nil
 }
 
 func (s *Server) positions(c *gin.Context) error {

@@ -44,9 +44,13 @@ func TestDemo1WithoutSCA(t *testing.T) {
 	if len(txs) < 20 {
 		t.Fatalf("%d transactions in the last 90 days", len(txs))
 	}
-	one := c.call("GET", "/customer/v2/bankzugaenge/"+id+"/"+giro.ID+"/kontoumsaetze/"+txs[0].ID, "")
-	if one.Code != 200 {
-		t.Errorf("one transaction: %d", one.Code)
+	var one transactionJSON
+	c.call("GET", "/customer/v2/bankzugaenge/"+id+"/"+giro.ID+"/kontoumsaetze/"+txs[0].ID, "").json(t, &one)
+	if one != txs[0] {
+		t.Errorf("one transaction %+v, want %+v", one, txs[0])
+	}
+	if res := c.call("GET", "/customer/v2/bankzugaenge/"+id+"/"+giro.ID+"/kontoumsaetze/"+uuid.NewString(), ""); res.Code != 404 {
+		t.Errorf("unknown transaction: %d", res.Code)
 	}
 	var positions []investmentJSON
 	c.call("GET", strings.TrimPrefix(rel(depot.Relations, "get_depotpositionen"), testBase), "").json(t, &positions)

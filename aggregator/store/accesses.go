@@ -349,6 +349,23 @@ func (s *Store) Transactions(ctx context.Context, tenant, userID, accessID, prod
 	return out, nil
 }
 
+// Transaction returns one transaction by id.
+func (s *Store) Transaction(ctx context.Context, tenant, userID, accessID, productID, txID string) (aggregator.Transaction, error) {
+	const op = "store.Transaction"
+	raw, err := s.reads.HGet(ctx, s.txKey(tenant, userID, accessID, productID), txID).Result()
+	if errors.Is(err, redis.Nil) {
+		return aggregator.Transaction{}, aggregator.NotFound(op, "transaction")
+	}
+	if err != nil {
+		return aggregator.Transaction{}, unavailable(op, err)
+	}
+	var t aggregator.Transaction
+	if err := recordJSON.UnmarshalFromString(raw, &t); err != nil {
+		return aggregator.Transaction{}, aggregator.Internal(op, err)
+	}
+	return t, nil
+}
+
 // Investments returns a depot's positions.
 func (s *Store) Investments(ctx context.Context, tenant, userID, accessID, productID string) ([]aggregator.Investment, error) {
 	const op = "store.Investments"
