@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"net/http"
@@ -28,17 +29,53 @@ var testKey = sync.OnceValue(func() *rsa.PrivateKey {
 	return k
 })
 
-// testProviders resolves the catalogue's demo entry to the real demo bank.
+// testProviders resolves the catalogue's demo entry to the real demo bank
+// and pdfBankID to pdfBank.
 type testProviders struct {
 	demo aggregator.Provider
 	info aggregator.ProviderInfo
 }
 
+// pdfBankID is a test-only provider whose TAN challenge is a PDF.
+const pdfBankID = "7d1d7e4a-0000-4000-8000-00000000c0de"
+
 func (p testProviders) Provider(id string) (aggregator.Provider, aggregator.ProviderInfo, error) {
-	if id != p.info.ID {
-		return nil, aggregator.ProviderInfo{}, aggregator.NotFound("test.Provider", "provider")
+	switch id {
+	case p.info.ID:
+		return p.demo, p.info, nil
+	case pdfBankID:
+		return pdfBank{}, aggregator.ProviderInfo{ID: pdfBankID, Fields: []aggregator.LoginField{{Key: "userid"}}}, nil
 	}
-	return p.demo, p.info, nil
+	return nil, aggregator.ProviderInfo{}, aggregator.NotFound("test.Provider", "provider")
+}
+
+// challengePDF is a minimal well-formed PDF.
+var challengePDF = []byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n" +
+	"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+// pdfBank is a hand-written provider for the one feature the demo bank does
+// not have: a challenge that carries a PDF.
+type pdfBank struct{}
+
+func (pdfBank) Connect(context.Context, aggregator.ConnectRequest) (aggregator.Outcome, error) {
+	return aggregator.Outcome{Step: aggregator.EventNeedTAN, Challenge: &aggregator.Challenge{Name: "PDF-TAN",
+		Instructions: "Die TAN steht im PDF", PDF: challengePDF}}, nil
+}
+
+func (pdfBank) Fetch(context.Context, aggregator.FetchRequest) (aggregator.Snapshot, error) {
+	return aggregator.Snapshot{}, nil
+}
+
+func (pdfBank) SelectMethod(context.Context, aggregator.StepRequest, int) (aggregator.Outcome, error) {
+	return aggregator.Outcome{}, aggregator.Errorf(aggregator.KindInvalid, "pdfBank", "no methods")
+}
+
+func (pdfBank) SelectMedium(context.Context, aggregator.StepRequest, string) (aggregator.Outcome, error) {
+	return aggregator.Outcome{}, aggregator.Errorf(aggregator.KindInvalid, "pdfBank", "no media")
+}
+
+func (pdfBank) Authenticate(context.Context, aggregator.StepRequest, string) (aggregator.Outcome, error) {
+	return aggregator.Outcome{Step: aggregator.EventDone}, nil
 }
 
 func newTestAccesses(t testing.TB, st *store.Store, cat *aggregator.Catalogue, dir *aggregator.Directory, clk *clock, log *zap.Logger) *aggregator.Accesses {

@@ -393,3 +393,27 @@ func TestConsentValidityPerProvider(t *testing.T) {
 		t.Errorf("day 91: %s %s", codes(a.Messages), rels(a.Relations))
 	}
 }
+
+func TestChallengePDF(t *testing.T) {
+	h := newHarness(t)
+	c := h.newCustomer("paul")
+	id := uuid.NewString()
+	creds := encrypt(t, map[string]string{"userid": "someone"})
+	res := c.call("POST", "/customer/v2/bankzugaenge", `{"`+id+`":{"providerId":"`+pdfBankID+`","credentials":{"userid":"`+creds["userid"]+`"}}}`)
+	if res.Code != http.StatusCreated {
+		t.Fatalf("add: %d %s", res.Code, res.body)
+	}
+	a := c.access(id)
+	pdf := rel(a.Relations, "get_challenge_pdf")
+	if pdf == "" || a.Challenge == nil || !strings.HasPrefix(a.Challenge.Content.PDF, "data:application/pdf;base64,") {
+		t.Fatalf("challenge %+v, relations %s", a.Challenge, rels(a.Relations))
+	}
+	got := c.call("GET", strings.TrimPrefix(pdf, testBase), "")
+	if got.Code != 200 || got.Header().Get("Content-Type") != "application/pdf" || string(got.body) != string(challengePDF) {
+		t.Fatalf("PDF: %d %q %d bytes", got.Code, got.Header().Get("Content-Type"), len(got.body))
+	}
+	c.follow(rel(a.Relations, "authenticate"), `{"scaAuthenticationData":"1"}`)
+	if res := c.call("GET", strings.TrimPrefix(pdf, testBase), ""); res.Code != http.StatusNotFound {
+		t.Errorf("PDF after the SCA: %d", res.Code)
+	}
+}
