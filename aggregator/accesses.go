@@ -126,11 +126,14 @@ func (a *Accesses) prepare(ctx context.Context, p Principal, id string, r Access
 	if err != nil {
 		return preparedAccess{}, invalidf(op, "bank access %s: unknown providerId %s", id, quoteShort(acc.ProviderID))
 	}
-	if r.Sync != nil {
-		acc.Sync = *r.Sync
-	}
-	if o.HeadOnly && (acc.Sync && r.Sync != nil || len(r.SelectedProducts) > 0) {
+	if o.HeadOnly && (r.Sync != nil && *r.Sync || len(r.SelectedProducts) > 0) {
 		return preparedAccess{}, invalidf(op, "bank access %s: headOnly needs sync false and no selectedBankProducts", id)
+	}
+	switch {
+	case r.Sync != nil:
+		acc.Sync = *r.Sync
+	case o.HeadOnly: // a header-only look is no subscription to background sync
+		acc.Sync = false
 	}
 	if r.SelectedProducts != nil {
 		acc.SelectedProducts = r.SelectedProducts

@@ -307,6 +307,19 @@ func TestAddRejectsBadInput(t *testing.T) {
 	if res := c.call("POST", "/customer/v2/bankzugaenge?maxTransactions=some", `{}`); res.Code != 400 {
 		t.Errorf("bad maxTransactions: %d", res.Code)
 	}
+	withSync := `{"` + id + `":{"providerId":"` + demoProviderID + `","sync":true,"credentials":{"userid":"` + good["userid"] + `","pin":"` + good["pin"] + `"}}}`
+	if res := c.call("POST", "/customer/v2/bankzugaenge?headOnly=true", withSync); res.Code != 400 {
+		t.Errorf("headOnly with sync true: %d", res.Code)
+	}
+	// headOnly: the products without balances, and no background sync.
+	headOnly := uuid.NewString()
+	noSync := `{"` + headOnly + `":{"providerId":"` + demoProviderID + `","credentials":{"userid":"` + good["userid"] + `","pin":"` + good["pin"] + `"}}}`
+	if res := c.call("POST", "/customer/v2/bankzugaenge?headOnly=true", noSync); res.Code != http.StatusCreated {
+		t.Fatalf("headOnly add: %d %s", res.Code, res.body)
+	}
+	if a := c.access(headOnly); a.Sync || len(a.Bankprodukte) != 5 || a.Bankprodukte[0].Saldo != nil {
+		t.Errorf("headOnly access: sync=%v, %d products, saldo %v", a.Sync, len(a.Bankprodukte), a.Bankprodukte[0].Saldo)
+	}
 }
 
 func TestCustomerIsolation(t *testing.T) {
