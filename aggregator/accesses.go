@@ -555,7 +555,7 @@ func (a *Accesses) CompleteRedirect(ctx context.Context, token string, result ur
 // acc.Lock: the step's save releases it; callers defer Store.Unlock for
 // the paths that do not save.
 func (a *Accesses) lockedConsent(ctx context.Context, p Principal, accessID, consentID, op string) (BankAccess, *SCA, error) {
-	acc, err := a.Store.LockAndLoad(ctx, p.Tenant, p.UserID, consentID, consentLockTTL)
+	acc, err := a.Store.LockAndLoad(ctx, p.Tenant, p.UserID, accessID, consentID, consentLockTTL)
 	if err != nil {
 		return BankAccess{}, nil, err
 	}

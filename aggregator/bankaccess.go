@@ -47,6 +47,9 @@ type BankAccess struct {
 	// Lock is the claim LockAndLoad took on a consent; SaveAccess releases
 	// it in the same atomic step. Never stored.
 	Lock *ConsentLock `json:"-"`
+	// IndexedSCAs is how many of SCAs the store has indexed (set when it
+	// loads or saves the record), so a save indexes only new consents.
+	IndexedSCAs int `json:"-"`
 }
 
 // ConsentLock is a claim on one consent: the step that holds it is the only
@@ -118,7 +121,9 @@ type AccessStore interface {
 	// step holds it) and returns its access with the claim in Lock. The
 	// claim ends with the next SaveAccess of that access, with Unlock, or
 	// after ttl.
-	LockAndLoad(ctx context.Context, tenant, userID, consentID string, ttl time.Duration) (BankAccess, error)
+	// accessID may be "" (the generic consent route) when the caller does not
+	// know the consent's access.
+	LockAndLoad(ctx context.Context, tenant, userID, accessID, consentID string, ttl time.Duration) (BankAccess, error)
 	// Unlock releases a.Lock if SaveAccess has not already.
 	Unlock(ctx context.Context, a *BankAccess)
 	// SaveRedirect remembers which consent a redirect token belongs to.

@@ -77,6 +77,7 @@ func decodeAccess(op string, raw []byte) (aggregator.BankAccess, error) {
 	if err := recordJSON.Unmarshal(raw, &a); err != nil {
 		return aggregator.BankAccess{}, aggregator.Internal(op, fmt.Errorf("bank access record: %w", err))
 	}
+	a.IndexedSCAs = len(a.SCAs)
 	return a, nil
 }
 
@@ -149,14 +150,17 @@ return redis.call('HGET', ARGV[1] .. id, 'data')
 // index, KEYS[3] the consent lock (or the record again when there is
 // none), KEYS[4..] consent index keys; ARGV[1] expected version, ARGV[2]
 // new version, ARGV[3] JSON, ARGV[4] index score, ARGV[5] the escaped
-// access id, ARGV[6] the lock token ("" for none). Returns 0 when stale.
+// access id, ARGV[6] the lock token ("" for none), ARGV[7] "1" when the
+// access is new and must join the index. Returns 0 when stale.
 var saveAccess = redis.NewScript(`
 local cur = redis.call('HGET', KEYS[1], 'v')
 if (cur or '0') ~= ARGV[1] then
 	return 0
 end
 redis.call('HSET', KEYS[1], 'v', ARGV[2], 'data', ARGV[3])
-redis.call('ZADD', KEYS[2], 'NX', ARGV[4], ARGV[5])
+if ARGV[7] == '1' then
+	redis.call('ZADD', KEYS[2], 'NX', ARGV[4], ARGV[5])
+end
 for i = 4, #KEYS do
 	redis.call('SET', KEYS[i], ARGV[5])
 end
@@ -183,10 +187,18 @@ func (s *Store) SaveAccess(ctx context.Context, a *aggregator.BankAccess, snap *
 		lockKey, lockToken = s.lockKey(a.Tenant, a.UserID, a.Lock.ConsentID), a.Lock.Token
 	}
 	keys := []string{record, s.accessesKey(a.Tenant, a.UserID), lockKey}
-	for _, sca := range a.SCAs {
+	indexed := min(a.IndexedSCAs, len(a.SCAs))
+	if a.Version == 0 {
+		indexed = 0
+	}
+	for _, sca := range a.SCAs[indexed:] { // consents indexed before stay indexed
 		keys = append(keys, s.consentKey(a.Tenant, a.UserID, sca.ConsentID))
 	}
-	args := []any{a.Version, next.Version, raw, a.Created.UnixNano(), esc(a.ID), lockToken}
+	isNew := "0"
+	if a.Version == 0 {
+		isNew = "1"
+	}
+	args := []any{a.Version, next.Version, raw, a.Created.UnixNano(), esc(a.ID), lockToken, isNew}
 	if snap == nil {
 		ok, err := saveAccess.Run(ctx, s.reads, keys, args...).Int()
 		if err != nil {
@@ -195,7 +207,7 @@ func (s *Store) SaveAccess(ctx context.Context, a *aggregator.BankAccess, snap *
 		if ok == 0 {
 			return staleAccess(op)
 		}
-		a.Version, a.Lock = next.Version, nil
+		a.Version, a.Lock, a.IndexedSCAs = next.Version, nil, len(a.SCAs)
 		return nil
 	}
 	writes, err := s.encodeSnapshot(a, snap)
@@ -224,7 +236,7 @@ func (s *Store) SaveAccess(ctx context.Context, a *aggregator.BankAccess, snap *
 	case err != nil:
 		return unavailable(op, err)
 	}
-	a.Version, a.Lock = next.Version, nil
+	a.Version, a.Lock, a.IndexedSCAs = next.Version, nil, len(a.SCAs)
 	return nil
 }
 
@@ -411,29 +423,62 @@ return {2, data}
 
 // LockAndLoad claims a consent for one step so two concurrent steps never
 // both reach the bank (the second gets KindConflict), and loads its access.
-func (s *Store) LockAndLoad(ctx context.Context, tenant, userID, consentID string, ttl time.Duration) (aggregator.BankAccess, error) {
+// When the caller names the access, claim and read are one pipelined round
+// trip without Lua (the consent is then checked against the record by the
+// caller); otherwise a script resolves the consent first.
+func (s *Store) LockAndLoad(ctx context.Context, tenant, userID, accessID, consentID string, ttl time.Duration) (aggregator.BankAccess, error) {
 	const op = "store.LockAndLoad"
 	token := uuid.NewString()
-	res, err := lockAndLoad.Run(ctx, s.reads, []string{s.lockKey(tenant, userID, consentID), s.consentKey(tenant, userID, consentID)},
-		token, ttl.Milliseconds(), s.prefix+userTag(tenant, userID)+":access:").Slice()
-	if err != nil {
-		return aggregator.BankAccess{}, unavailable(op, err)
+	lock := &aggregator.ConsentLock{ConsentID: consentID, Token: token}
+	lockKey := s.lockKey(tenant, userID, consentID)
+	var data string
+	if accessID != "" {
+		var claimed *redis.BoolCmd
+		var record *redis.StringCmd
+		_, err := s.reads.Pipelined(ctx, func(p redis.Pipeliner) error {
+			claimed = p.SetNX(ctx, lockKey, token, ttl)
+			record = p.HGet(ctx, s.accessKey(tenant, userID, accessID), fieldData)
+			return nil
+		})
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return aggregator.BankAccess{}, unavailable(op, err)
+		}
+		if !claimed.Val() {
+			return aggregator.BankAccess{}, consentBusy(op)
+		}
+		if data, err = record.Result(); err != nil {
+			s.Unlock(ctx, &aggregator.BankAccess{Tenant: tenant, UserID: userID, Lock: lock})
+			if errors.Is(err, redis.Nil) {
+				return aggregator.BankAccess{}, aggregator.NotFound(op, "consent")
+			}
+			return aggregator.BankAccess{}, unavailable(op, err)
+		}
+	} else {
+		res, err := lockAndLoad.Run(ctx, s.reads, []string{lockKey, s.consentKey(tenant, userID, consentID)},
+			token, ttl.Milliseconds(), s.prefix+userTag(tenant, userID)+":access:").Slice()
+		if err != nil {
+			return aggregator.BankAccess{}, unavailable(op, err)
+		}
+		switch code, _ := res[0].(int64); code {
+		case 0:
+			return aggregator.BankAccess{}, consentBusy(op)
+		case 1:
+			return aggregator.BankAccess{}, aggregator.NotFound(op, "consent")
+		}
+		data, _ = res[1].(string)
 	}
-	switch code, _ := res[0].(int64); code {
-	case 0:
-		return aggregator.BankAccess{}, &aggregator.Error{Kind: aggregator.KindConflict, Op: op, Message: "the consent is being processed",
-			Details: "another request for this consent is under way; repeat after it finished"}
-	case 1:
-		return aggregator.BankAccess{}, aggregator.NotFound(op, "consent")
-	}
-	data, _ := res[1].(string)
 	a, err := decodeAccess(op, []byte(data))
 	if err != nil {
-		s.Unlock(ctx, &aggregator.BankAccess{Tenant: tenant, UserID: userID, Lock: &aggregator.ConsentLock{ConsentID: consentID, Token: token}})
+		s.Unlock(ctx, &aggregator.BankAccess{Tenant: tenant, UserID: userID, Lock: lock})
 		return aggregator.BankAccess{}, err
 	}
-	a.Lock = &aggregator.ConsentLock{ConsentID: consentID, Token: token}
+	a.Lock = lock
 	return a, nil
+}
+
+func consentBusy(op string) error {
+	return &aggregator.Error{Kind: aggregator.KindConflict, Op: op, Message: "the consent is being processed",
+		Details: "another request for this consent is under way; repeat after it finished"}
 }
 
 // Unlock releases a.Lock if it is still held (a save releases it itself).

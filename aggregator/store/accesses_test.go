@@ -157,30 +157,32 @@ func TestConsentLockAndRedirectTokens(t *testing.T) {
 	if err := s.SaveAccess(ctx, a, nil); err != nil {
 		t.Fatal(err)
 	}
-	_, err := s.LockAndLoad(ctx, "demo", user, uuid.NewString(), time.Minute)
+	_, err := s.LockAndLoad(ctx, "demo", user, "", uuid.NewString(), time.Minute)
 	wantKind(t, err, aggregator.KindNotFound)
-	held, err := s.LockAndLoad(ctx, "demo", user, cid, time.Minute)
+	held, err := s.LockAndLoad(ctx, "demo", user, "", cid, time.Minute)
 	if err != nil || held.ID != a.ID || held.Lock == nil {
 		t.Fatalf("LockAndLoad: %+v, %v", held.Lock, err)
 	}
-	_, err = s.LockAndLoad(ctx, "demo", user, cid, time.Minute)
+	_, err = s.LockAndLoad(ctx, "demo", user, a.ID, cid, time.Minute)
 	wantKind(t, err, aggregator.KindConflict)
 	s.Unlock(ctx, &held)
 	// A save releases the claim in the same step.
-	again, err := s.LockAndLoad(ctx, "demo", user, cid, time.Minute)
+	again, err := s.LockAndLoad(ctx, "demo", user, a.ID, cid, time.Minute)
 	if err != nil {
 		t.Fatalf("after Unlock: %v", err)
 	}
 	if err := s.SaveAccess(ctx, &again, nil); err != nil || again.Lock != nil {
 		t.Fatalf("save under the claim: %v, lock %v", err, again.Lock)
 	}
-	third, err := s.LockAndLoad(ctx, "demo", user, cid, time.Minute)
+	third, err := s.LockAndLoad(ctx, "demo", user, "", cid, time.Minute)
 	if err != nil {
 		t.Fatalf("after the save released it: %v", err)
 	}
 	s.Unlock(ctx, &third)
 	// Another user cannot claim or read it.
-	_, err = s.LockAndLoad(ctx, "demo", uuid.NewString(), cid, time.Minute)
+	_, err = s.LockAndLoad(ctx, "demo", uuid.NewString(), "", cid, time.Minute)
+	wantKind(t, err, aggregator.KindNotFound)
+	_, err = s.LockAndLoad(ctx, "demo", uuid.NewString(), a.ID, cid, time.Minute)
 	wantKind(t, err, aggregator.KindNotFound)
 
 	token := uuid.NewString()
