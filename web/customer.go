@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -219,10 +218,8 @@ type submitJSON struct {
 func (s *Server) submitConsent(c *gin.Context) error {
 	const op = "web.submitConsent"
 	var in submitJSON
-	if c.Request.ContentLength != 0 {
-		if err := decodeJSON(c, &in); err != nil && !strings.Contains(err.Error(), "request body is empty") {
-			return err
-		}
+	if err := decodeOptionalJSON(c, &in); err != nil {
+		return err
 	}
 	sub := aggregator.SCASubmission{Medium: in.ChosenScaMedia, AuthData: in.ScaAuthenticationData}
 	if raw := bytes.TrimSpace(in.ChosenScaMethodID); len(raw) > 0 && string(raw) != "null" {

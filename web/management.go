@@ -73,11 +73,17 @@ func mapSlice[T, W any](in []T, f func(T) W) []W {
 
 // decodeJSON reads a JSON body into v; unknown fields are ignored as the
 // seed asks of every consumer.
-func decodeJSON(c *gin.Context, v any) error {
+func decodeJSON(c *gin.Context, v any) error { return decodeBody(c, v, false) }
+
+// decodeOptionalJSON is decodeJSON for bodies that may be absent (an empty
+// SubmitScaData confirms a decoupled SCA); v keeps its zero value then.
+func decodeOptionalJSON(c *gin.Context, v any) error { return decodeBody(c, v, true) }
+
+func decodeBody(c *gin.Context, v any, optional bool) error {
 	const op = "web.decodeJSON"
 	body := http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBytes)
 	err := json.NewDecoder(body).Decode(v)
-	if err == nil {
+	if err == nil || optional && errors.Is(err, io.EOF) {
 		return nil
 	}
 	msg := "malformed JSON body"
