@@ -100,6 +100,19 @@ func TestConcurrentSavesOneWins(t *testing.T) {
 	if won != 1 {
 		t.Errorf("%d writers of the same version won, want exactly 1", won)
 	}
+	// The losers' staged records are gone, and the winner's record, which
+	// was renamed from a staging key with a TTL, no longer expires.
+	for _, k := range storetest.Keys(t, s) {
+		if strings.Contains(k, ":stage:") {
+			t.Errorf("staged record %s left behind", k)
+		}
+		if ttl := s.Client().PTTL(ctx, k).Val(); ttl != -1 {
+			t.Errorf("key %s expires in %v, want persistent", k, ttl)
+		}
+	}
+	if got, err := s.Access(ctx, a.Tenant, a.UserID, a.ID); err != nil || got.Version != 2 {
+		t.Errorf("after the race: version %d, %v; want 2", got.Version, err)
+	}
 }
 
 func TestSnapshotMergesTransactionsByID(t *testing.T) {

@@ -31,6 +31,27 @@
 //	                                     other are ordered by id)
 //	P{t:<tenant>}:role:<client>:<role>
 //	                               SET   ids of the users holding the role
+//	P{t:<tenant>:u:<id>}:access:<a>
+//	                               STRING the bank access's JSON record
+//	P{t:<tenant>:u:<id>}:accessv:<a>
+//	                               STRING its version; a save compares it and
+//	                                     renames the staged JSON into place
+//	P{t:<tenant>:u:<id>}:stage:<uuid>
+//	                               STRING a save's JSON on its way to the
+//	                                     record (expires after a minute)
+//	P{t:<tenant>:u:<id>}:accesses  ZSET  access id → created (unix nanoseconds)
+//	P{t:<tenant>:u:<id>}:consent:<c>
+//	                               STRING consent id → access id
+//	P{t:<tenant>:u:<id>}:lock:<c>  STRING the claim of one SCA step on a
+//	                                     consent (a random token, with a TTL)
+//	P{t:<tenant>:u:<id>}:tx:<a>:<p>
+//	                               HASH  transaction id → JSON
+//	P{t:<tenant>:u:<id>}:txidx:<a>:<p>
+//	                               ZSET  transaction id → booking date (unix seconds)
+//	P{t:<tenant>:u:<id>}:inv:<a>:<p>
+//	                               STRING a depot's positions (JSON)
+//	Predirect:<digest>             STRING the consent a redirect token belongs
+//	                                     to (the token's SHA-256, with a TTL)
 //	Ptok:<digest>                  HASH  tenant, client, user, username, scope
 //	                                     (space-separated), iat, exp (unix
 //	                                     seconds); expires after its lifetime

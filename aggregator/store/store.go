@@ -63,7 +63,7 @@ func New(client redis.UniversalClient, prefix string) *Store {
 // autoPipeliner is implemented by go-redis's single-node, Sentinel and
 // Cluster clients.
 type autoPipeliner interface {
-	AutoPipeline() (*redis.AutoPipeliner, error)
+	AsyncAutoPipeline() (*redis.AutoPipeliner, error)
 }
 
 // hotReads returns the client for the read on every authenticated request.
@@ -75,7 +75,7 @@ type autoPipeliner interface {
 // plain client.
 func hotReads(client redis.UniversalClient) redis.Cmdable {
 	if c, ok := client.(autoPipeliner); ok {
-		if ap, err := c.AutoPipeline(); err == nil {
+		if ap, err := c.AsyncAutoPipeline(); err == nil {
 			return ap
 		}
 	}
