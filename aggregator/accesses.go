@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -199,7 +200,56 @@ func (a *Accesses) connect(ctx context.Context, prov Provider, acc *BankAccess, 
 	if err != nil {
 		return a.bankFailed(ctx, acc, err)
 	}
+	if out, err = a.applyTANSettings(ctx, prov, acc, creds, out, o); err != nil {
+		return a.bankFailed(ctx, acc, err)
+	}
 	return a.advance(ctx, prov, acc, creds, out, o)
+}
+
+// applyTANSettings answers the bank's method and medium questions after a
+// login with the access's saved TAN settings, if the bank still offers
+// those choices. queryTanSettings=true forgets them instead, so the user
+// sees the bank's current offer and the new choice is saved.
+func (a *Accesses) applyTANSettings(ctx context.Context, prov Provider, acc *BankAccess, creds Credentials, out Outcome, o AccessOptions) (Outcome, error) {
+	saved := acc.TANSettings
+	embedded, ok := prov.(EmbeddedSCA)
+	if o.QueryTANSettings {
+		acc.TANSettings = nil
+		return out, nil
+	}
+	if saved == nil || !ok {
+		return out, nil
+	}
+	cur := acc.CurrentSCA()
+	req := func(state ProviderState) StepRequest {
+		return StepRequest{AccessID: acc.ID, ConsentID: cur.ConsentID, Credentials: creds, CustomerIP: o.CustomerIP,
+			CallbackURL: acc.CallbackURL, RedirectToken: cur.RedirectToken, State: state}
+	}
+	offered := out
+	var err error
+	if out.Step == EventNeedMethod && slices.ContainsFunc(out.Methods, func(m SCAMethod) bool { return m.Code == saved.MethodCode }) {
+		if out, err = embedded.SelectMethod(ctx, req(out.State), saved.MethodCode); err != nil {
+			return Outcome{}, err
+		}
+		cur.TANChoice = &TANSettings{MethodCode: saved.MethodCode}
+	}
+	if out.Step == EventNeedMedium && slices.ContainsFunc(out.Media, func(m TANMedium) bool { return m.Name == saved.Medium }) {
+		media := out.Media
+		if out, err = embedded.SelectMedium(ctx, req(out.State), saved.Medium); err != nil {
+			return Outcome{}, err
+		}
+		if out.Media == nil {
+			out.Media = media
+		}
+		if cur.TANChoice == nil {
+			cur.TANChoice = &TANSettings{}
+		}
+		cur.TANChoice.Medium = saved.Medium
+	}
+	if out.Methods == nil { // still show what the bank offered
+		out.Methods = offered.Methods
+	}
+	return out, nil
 }
 
 // advance applies a provider outcome to the current SCA, fetches when the
@@ -213,6 +263,7 @@ func (a *Accesses) advance(ctx context.Context, prov Provider, acc *BankAccess, 
 		if cur.State, _ = a.SCA.Apply(cur.State, EventDone); cur.State != SCAFinalised {
 			return Internal(op, errors.New("a further SCA before the current one was granted"))
 		}
+		keepTANChoice(acc, cur)
 		cur.ValidUntil, cur.Updated = a.validUntil(acc, out, now), now
 		acc.SCAs = append(acc.SCAs, a.newSCA(out.Channel))
 		cur = acc.CurrentSCA()
@@ -240,6 +291,7 @@ func (a *Accesses) advance(ctx context.Context, prov Provider, acc *BankAccess, 
 	}
 	switch next {
 	case SCAFinalised:
+		keepTANChoice(acc, cur)
 		cur.ValidUntil = a.validUntil(acc, out, now)
 		cur.Challenge = nil
 		snap, err := a.fetch(ctx, prov, acc, creds, o)
@@ -413,10 +465,35 @@ func (a *Accesses) Submit(ctx context.Context, p Principal, accessID, consentID 
 	if err != nil {
 		return BankAccess{}, err
 	}
+	rememberTANChoice(cur, in)
 	if err := a.advance(ctx, prov, &acc, creds, out, AccessOptions{}); err != nil {
 		return BankAccess{}, err
 	}
 	return acc, nil
+}
+
+// rememberTANChoice notes the method or medium the bank just accepted on
+// the SCA; they become the access's TAN settings only when the SCA
+// succeeds, so a choice that led nowhere is offered afresh next time.
+func rememberTANChoice(cur *SCA, in SCASubmission) {
+	switch {
+	case in.MethodID != nil:
+		if code, err := strconv.Atoi(*in.MethodID); err == nil {
+			cur.TANChoice = &TANSettings{MethodCode: code}
+		}
+	case in.Medium != nil:
+		if cur.TANChoice == nil {
+			cur.TANChoice = &TANSettings{}
+		}
+		cur.TANChoice.Medium = *in.Medium
+	}
+}
+
+// keepTANChoice makes a granted SCA's choices the access's TAN settings.
+func keepTANChoice(acc *BankAccess, granted *SCA) {
+	if granted.TANChoice != nil {
+		acc.TANSettings = granted.TANChoice
+	}
 }
 
 // step calls the provider capability the state and the body ask for.

@@ -15,9 +15,10 @@ type SCA struct {
 	ActiveMethod  *SCAMethod
 	Media         []TANMedium
 	Challenge     *Challenge
-	Messages      []Message // what the last step said (e.g. BA1103 after a wrong TAN)
-	ValidUntil    time.Time // when finalised: the consent's end
-	RedirectToken string    // the handle a redirect returns with (see ConnectRequest)
+	Messages      []Message    // what the last step said (e.g. BA1103 after a wrong TAN)
+	ValidUntil    time.Time    // when finalised: the consent's end
+	RedirectToken string       // the handle a redirect returns with (see ConnectRequest)
+	TANChoice     *TANSettings `json:",omitempty"` // chosen so far; saved on the access once granted
 	Started       time.Time
 	Updated       time.Time
 }
@@ -42,7 +43,8 @@ type BankAccess struct {
 	CallbackURL       string
 	SealedCredentials []byte
 	SealedState       []byte
-	Version           int64 // optimistic concurrency: bumped by every save
+	TANSettings       *TANSettings `json:",omitempty"` // the user's last choices, reused by the next SCA
+	Version           int64        // optimistic concurrency: bumped by every save
 
 	// Lock is the claim LockAndLoad took on a consent; SaveAccess releases
 	// it in the same atomic step. Never stored.
@@ -50,6 +52,16 @@ type BankAccess struct {
 	// IndexedSCAs is how many of SCAs the store has indexed (set when it
 	// loads or saves the record), so a save indexes only new consents.
 	IndexedSCAs int `json:"-"`
+}
+
+// TANSettings are BANKSapi's "saved TAN settings": the method and medium
+// the user chose in an earlier SCA of the access. A later SCA answers the
+// bank's method and medium questions with them, if the bank still offers
+// them, unless the client asks with queryTanSettings=true to ignore them;
+// then the bank's offer is shown and the new choice saved instead.
+type TANSettings struct {
+	MethodCode int    `json:",omitempty"`
+	Medium     string `json:",omitempty"`
 }
 
 // ConsentLock is a claim on one consent: the step that holds it is the only

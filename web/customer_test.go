@@ -430,3 +430,61 @@ func TestChallengePDF(t *testing.T) {
 		t.Errorf("PDF after the SCA: %d", res.Code)
 	}
 }
+
+// TestSavedTANSettings: the method and medium of a granted SCA answer the
+// next SCA's questions; queryTanSettings=true shows the bank's offer again.
+func TestSavedTANSettings(t *testing.T) {
+	h := newHarness(t)
+	c := h.newCustomer("tessa")
+	id := uuid.NewString()
+	// A failed SCA saves nothing: the next login asks for the method again.
+	c.add(id, "demo2", "demo2", "")
+	href := rel(c.access(id).Relations, "set_method")
+	c.follow(href, `{"chosenScaMethodId":"1"}`)
+	c.follow(href, `{"chosenScaMedia":"Mobil"}`)
+	for i := 0; i < 3; i++ {
+		c.follow(href, `{"scaAuthenticationData":"1"}`)
+	}
+	c.add(id, "demo2", "demo2", "")
+	a := c.access(id)
+	if codes(a.Messages) != "BA3010" {
+		t.Fatalf("after a failed SCA: %s, want the method question", codes(a.Messages))
+	}
+	// A granted SCA saves its choices.
+	href = rel(a.Relations, "set_method")
+	c.follow(href, `{"chosenScaMethodId":"1"}`)
+	c.follow(href, `{"chosenScaMedia":"Mobil"}`)
+	if res := c.follow(href, `{"scaAuthenticationData":"2"}`); res.Code != http.StatusOK {
+		t.Fatalf("TAN: %d %s", res.Code, res.body)
+	}
+	cases := []struct {
+		query, codes, next string
+	}{
+		{"", "BA3030", "authenticate"},
+		{"queryTanSettings=true", "BA3010", "set_method"},
+	}
+	for _, tc := range cases {
+		t.Run("query="+tc.query, func(t *testing.T) {
+			if res := c.add(id, "demo2", "demo2", tc.query); res.Code != http.StatusCreated {
+				t.Fatalf("add: %d %s", res.Code, res.body)
+			}
+			a := c.access(id)
+			if codes(a.Messages) != tc.codes || rel(a.Relations, tc.next) == "" {
+				t.Fatalf("messages %s, relations %s", codes(a.Messages), rels(a.Relations))
+			}
+			if tc.query == "" && (a.AktivesSicherheitsverfahren == nil || a.AktivesSicherheitsverfahren.Kodierung != 1 ||
+				len(a.Sicherheitsverfahren) == 0 || a.Challenge == nil) {
+				t.Errorf("saved method not applied or offer hidden: %+v", a)
+			}
+			// Finish the SCA, so the next case starts from saved settings.
+			href := rel(a.Relations, tc.next)
+			if tc.next == "set_method" {
+				c.follow(href, `{"chosenScaMethodId":"1"}`)
+				c.follow(href, `{"chosenScaMedia":"Mobil"}`)
+			}
+			if res := c.follow(href, `{"scaAuthenticationData":"2"}`); res.Code != http.StatusOK {
+				t.Fatalf("TAN: %d %s", res.Code, res.body)
+			}
+		})
+	}
+}
