@@ -51,6 +51,7 @@ type Accesses struct {
 	Sealer      SecretSealer
 	SCA         SCAMachine
 	Directory   *Directory
+	WebForms    WebFormStarter // sends REG/Protect clients to the web form
 	Now         Clock
 	Log         *zap.Logger
 }
@@ -60,12 +61,19 @@ func (a *Accesses) log(ctx context.Context) *zap.Logger { return LoggerFrom(ctx,
 // aad binds sealed secrets to their access.
 func aad(acc *BankAccess) []byte { return []byte(acc.Tenant + "|" + acc.UserID + "|" + acc.ID) }
 
-// callbackPrefixes returns the calling client's allowed callback URLs.
-func (a *Accesses) callbackPrefixes(p Principal) []string {
-	if c, ok := a.Directory.Client(p.Client); ok {
+// callbackPrefixes returns the calling client's allowed callback URLs;
+// the web form's own return URL is checked by the form.
+func (a *Accesses) callbackPrefixes(p Principal, o AccessOptions) []string {
+	if c, ok := a.Directory.Client(p.Client); ok && !o.WebForm {
 		return c.CallbackURLPrefixes
 	}
 	return nil
+}
+
+// regProtect reports whether the caller must send its user to the web form.
+func (a *Accesses) regProtect(p Principal, o AccessOptions) bool {
+	c, ok := a.Directory.Client(p.Client)
+	return ok && c.RegProtect && !o.WebForm
 }
 
 // preparedAccess is a validated entry of an add request, ready to run.
@@ -85,8 +93,13 @@ func (a *Accesses) Add(ctx context.Context, p Principal, req map[string]AccessRe
 	if len(req) == 0 {
 		return nil, invalidf(op, "the body must map at least one bank-access id to its data")
 	}
-	if err := checkOptions(op, o, a.callbackPrefixes(p)); err != nil {
+	if err := checkOptions(op, o, a.callbackPrefixes(p, o)); err != nil {
 		return nil, err
+	}
+	if a.regProtect(p, o) {
+		if err := a.addThroughWebForm(ctx, p, req, order, o); err != nil {
+			return nil, err
+		}
 	}
 	prepared := make([]preparedAccess, 0, len(req))
 	for _, id := range order {
@@ -102,6 +115,40 @@ func (a *Accesses) Add(ctx context.Context, p Principal, req map[string]AccessRe
 		}
 	}
 	return order, nil
+}
+
+// addThroughWebForm answers a REG/Protect client's add: 451 to the web
+// form, where the user creates the access (or renews its consent). Only a
+// refresh under a still valid consent needs no user and goes on (nil).
+func (a *Accesses) addThroughWebForm(ctx context.Context, p Principal, req map[string]AccessRequest, order []string, o AccessOptions) error {
+	const op = "accesses.Add"
+	if len(order) != 1 {
+		return invalidf(op, "a REG/Protect client adds one bank access per request; the user completes it in the web form")
+	}
+	id := order[0]
+	r := req[id]
+	if !validAccessID(id) {
+		return invalidf(op, "bank-access id %s is not a UUID", quoteShort(id))
+	}
+	if len(r.Credentials) > 0 {
+		return invalidf(op, "a REG/Protect client sends no credentials: the user enters them in the web form")
+	}
+	acc, err := a.Store.Access(ctx, p.Tenant, p.UserID, id)
+	switch {
+	case IsNotFound(err):
+		if r.ProviderID != "" {
+			if _, _, err := a.Providers.Provider(r.ProviderID); err != nil {
+				return invalidf(op, "bank access %s: unknown providerId %s", id, quoteShort(r.ProviderID))
+			}
+		}
+		return a.WebForms.Begin(ctx, p, UseCaseCreateAccount, id, r.ProviderID, false)
+	case err != nil:
+		return err
+	}
+	if cur := acc.CurrentSCA(); o.Refresh && cur != nil && cur.State == SCAFinalised && a.Now().Before(cur.ValidUntil) {
+		return nil
+	}
+	return a.WebForms.Begin(ctx, p, UseCaseAuthenticateAccount, id, acc.ProviderID, o.Refresh)
 }
 
 func (a *Accesses) prepare(ctx context.Context, p Principal, id string, r AccessRequest, o AccessOptions) (preparedAccess, error) {
@@ -144,6 +191,14 @@ func (a *Accesses) prepare(ctx context.Context, p Principal, id string, r Access
 	}
 	var creds Credentials
 	switch {
+	case len(r.Plain) > 0:
+		if err := checkPlainCredentials(op, r.Plain, info.Fields); err != nil {
+			return preparedAccess{}, err
+		}
+		creds = r.Plain
+		if acc.SealedCredentials, err = a.Sealer.SealCredentials(creds, aad(&acc)); err != nil {
+			return preparedAccess{}, Internal(op, err)
+		}
 	case len(r.Credentials) > 0:
 		fields := make([]string, len(info.Fields))
 		for i, f := range info.Fields {
@@ -420,11 +475,15 @@ func (a *Accesses) sealState(acc *BankAccess, s ProviderState) error {
 // start_sca). The body may carry new credentials for it.
 func (a *Accesses) StartSCA(ctx context.Context, p Principal, id string, req map[string]AccessRequest, o AccessOptions) error {
 	const op = "accesses.StartSCA"
-	if err := checkOptions(op, o, a.callbackPrefixes(p)); err != nil {
+	if err := checkOptions(op, o, a.callbackPrefixes(p, o)); err != nil {
 		return err
 	}
-	if _, err := a.Store.Access(ctx, p.Tenant, p.UserID, id); err != nil {
+	acc, err := a.Store.Access(ctx, p.Tenant, p.UserID, id)
+	if err != nil {
 		return err
+	}
+	if a.regProtect(p, o) {
+		return a.WebForms.Begin(ctx, p, UseCaseAuthenticateAccount, id, acc.ProviderID, false)
 	}
 	for key := range req {
 		if key != id {
@@ -436,6 +495,27 @@ func (a *Accesses) StartSCA(ctx context.Context, p Principal, id string, req map
 		return err
 	}
 	return a.connect(ctx, pa.provider, &pa.access, pa.credentials, o)
+}
+
+// SelectProducts keeps only the products the user chose to share (the
+// account confirmation of the web form); later fetches ask only for them.
+func (a *Accesses) SelectProducts(ctx context.Context, p Principal, id string, productIDs []string) error {
+	const op = "accesses.SelectProducts"
+	acc, err := a.Store.Access(ctx, p.Tenant, p.UserID, id)
+	if err != nil {
+		return err
+	}
+	keep := make([]Product, 0, len(productIDs))
+	for _, pr := range acc.Products {
+		if slices.Contains(productIDs, pr.ID) {
+			keep = append(keep, pr)
+		}
+	}
+	if len(keep) == 0 || len(keep) != len(slices.Compact(slices.Sorted(slices.Values(productIDs)))) {
+		return invalidf(op, "choose products of the bank access")
+	}
+	acc.Products, acc.SelectedProducts = keep, productIDs
+	return a.Store.SaveAccess(ctx, &acc, nil)
 }
 
 // Submit drives the consent with one SubmitScaData body and returns the

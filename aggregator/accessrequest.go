@@ -16,6 +16,9 @@ type AccessRequest struct {
 	Credentials      map[string]string
 	Sync             *bool
 	SelectedProducts []string
+	// Plain carries credentials the user typed into the hosted web form;
+	// the API never fills it (its credentials arrive RSA-encrypted).
+	Plain Credentials
 }
 
 // AccessOptions are the query parameters and headers of add, refresh and
@@ -27,6 +30,10 @@ type AccessOptions struct {
 	MaxTransactions  string // none (default), all, paymentAccounts
 	CallbackURL      string
 	CustomerIP       string // never stored
+	// WebForm is set by the hosted web form, which acts for REG/Protect
+	// clients: their API calls get 451 instead, and the form's own return
+	// URL needs no allowed prefix.
+	WebForm bool
 }
 
 // SCASubmission is BANKSapi's SubmitScaData: one field per step; nil means
@@ -117,4 +124,17 @@ func callbackAllowed(cb string, prefixes []string) bool {
 		}
 	}
 	return false
+}
+
+// checkPlainCredentials wants a non-blank value for every field the
+// provider asks for. Like BA1012 for encrypted credentials it names the
+// field, never a value.
+func checkPlainCredentials(op string, plain Credentials, fields []LoginField) error {
+	for _, f := range fields {
+		if strings.TrimSpace(plain[f.Key]) == "" {
+			return &Error{Kind: KindInvalid, Op: op, Code: CodeIncompleteCredentials, Message: "Zugangsdaten unvollständig",
+				Details: "the field " + f.Key + " is empty"}
+		}
+	}
+	return nil
 }

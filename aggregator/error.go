@@ -20,9 +20,10 @@ const (
 	KindConflict                    // 409: duplicate, stale update, illegal transition
 	KindUnavailable                 // 503: a dependency (Redis, bank) is unavailable
 	KindTimeout                     // 504: the bank did not answer in time
+	KindLegal                       // 451: a REG/Protect client must send its user to the web form
 )
 
-var kindNames = [...]string{"internal", "invalid", "unauthenticated", "forbidden", "not_found", "conflict", "unavailable", "timeout"}
+var kindNames = [...]string{"internal", "invalid", "unauthenticated", "forbidden", "not_found", "conflict", "unavailable", "timeout", "legal"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
@@ -63,6 +64,7 @@ type Error struct {
 	Message string      // short, client-safe text
 	Details string      // optional client-safe explanation
 	OAuth   string      // RFC 6749 error code on the OAuth2 endpoints ("invalid_client", …)
+	WebForm *WebFormRef // with KindLegal: the session the user must be sent to
 	Err     error       // underlying cause, logged but never rendered
 }
 

@@ -12,15 +12,16 @@ const (
 
 // Relations of the Customer API (the SCA relations are package sca's).
 const (
-	RelGetBankzugaenge    Rel = "get_bankzugaenge"
-	RelAddBankzugaenge    Rel = "add_bankzugaenge"
-	RelDeleteBankzugaenge Rel = "delete_bankzugaenge"
-	RelDeleteBankzugang   Rel = "delete_bankzugang"
-	RelGetIssues          Rel = "get_issues"
-	RelGetChallengePDF    Rel = "get_challenge_pdf"
-	RelRefreshBankzugang  Rel = "refresh_bankzugang"
-	RelGetKontoumsaetze   Rel = "get_kontoumsaetze"
-	RelGetDepotpositionen Rel = "get_depotpositionen"
+	RelGetBankzugaenge          Rel = "get_bankzugaenge"
+	RelAddBankzugaenge          Rel = "add_bankzugaenge"
+	RelDeleteBankzugaenge       Rel = "delete_bankzugaenge"
+	RelDeleteRegprotectSessions Rel = "delete_regprotect_sessions"
+	RelDeleteBankzugang         Rel = "delete_bankzugang"
+	RelGetIssues                Rel = "get_issues"
+	RelGetChallengePDF          Rel = "get_challenge_pdf"
+	RelRefreshBankzugang        Rel = "refresh_bankzugang"
+	RelGetKontoumsaetze         Rel = "get_kontoumsaetze"
+	RelGetDepotpositionen       Rel = "get_depotpositionen"
 )
 
 // Relation is a relation with its absolute href, as rendered on the wire.

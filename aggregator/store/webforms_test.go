@@ -1,0 +1,78 @@
+package store_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/zugang/zugang/aggregator"
+	"github.com/zugang/zugang/aggregator/store/storetest"
+)
+
+func TestWebFormSessions(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := storetest.New(t)
+	user := uuid.NewString()
+	now := time.Now()
+	ws := aggregator.WebFormSession{ID: uuid.NewString(), Tenant: "demo", UserID: user, Client: "rp",
+		UseCase: aggregator.UseCaseCreateAccount, AccessID: uuid.NewString(), Created: now, Expires: now.Add(time.Minute)}
+	if err := s.CreateWebFormSession(ctx, ws, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.WebFormSession(ctx, ws.ID)
+	if err != nil || got.AccessID != ws.AccessID || got.ID != ws.ID || got.Opened {
+		t.Fatalf("read back: %+v, %v", got, err)
+	}
+	// The id is a capability: it appears in no key and no value.
+	for _, k := range storetest.Keys(t, s) {
+		v, _ := s.Client().Get(ctx, k).Result()
+		if strings.Contains(k, ws.ID) || strings.Contains(v, ws.ID) {
+			t.Errorf("session id stored in plaintext in %s", k)
+		}
+	}
+	got.Opened, got.BrowserDigest, got.CallbackURL = true, "d1", "https://rp.example.com/back"
+	if err := s.OpenWebFormSession(ctx, got); err != nil {
+		t.Fatal(err)
+	}
+	second := got
+	second.BrowserDigest = "d2"
+	wantKind(t, s.OpenWebFormSession(ctx, second), aggregator.KindConflict)
+	if again, _ := s.WebFormSession(ctx, ws.ID); again.BrowserDigest != "d1" {
+		t.Errorf("a second open changed the session: %q", again.BrowserDigest)
+	}
+	if ttl := s.Client().PTTL(ctx, storetest.Keys(t, s)[0]).Val(); ttl <= 0 || ttl > time.Minute {
+		t.Errorf("TTL after saves = %v", ttl)
+	}
+	// Ending all of the user's sessions removes them; saving one then fails.
+	if err := s.DeleteWebFormSessions(ctx, "demo", user); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.WebFormSession(ctx, ws.ID)
+	wantKind(t, err, aggregator.KindNotFound)
+	wantKind(t, s.SaveWebFormSession(ctx, got), aggregator.KindNotFound)
+	_, err = s.WebFormSession(ctx, uuid.NewString())
+	wantKind(t, err, aggregator.KindNotFound)
+}
+
+func TestTermsAcceptedOncePerUser(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := storetest.New(t)
+	user := uuid.NewString()
+	if ok, err := s.TermsAccepted(ctx, "demo", user); ok || err != nil {
+		t.Fatalf("before: %v, %v", ok, err)
+	}
+	if err := s.AcceptTerms(ctx, "demo", user, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := s.TermsAccepted(ctx, "demo", user); !ok {
+		t.Error("acceptance not kept")
+	}
+	if ok, _ := s.TermsAccepted(ctx, "demo", uuid.NewString()); ok {
+		t.Error("another user accepted too")
+	}
+}
