@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -113,6 +114,9 @@ func (s *Server) customer(c *gin.Context) error {
 		}
 		body.Relations = append(body.Relations, s.links.rel(r, path))
 	}
+	if s.webForms != nil {
+		body.Relations = append(body.Relations, s.links.rel(aggregator.RelDeleteRegprotectSessions, customerBase+"/regprotect/sessions"))
+	}
 	writeJSON(c, http.StatusOK, body)
 	return nil
 }
@@ -128,7 +132,7 @@ func (s *Server) addAccesses(c *gin.Context) error {
 	}
 	ids, err := s.accesses.Add(c.Request.Context(), principal(c), req, order, o)
 	if err != nil {
-		return err
+		return s.webFormOr(c, err)
 	}
 	c.Header("Location", s.links.base+s.links.access(ids[0]))
 	writeEmpty(c, http.StatusCreated)
@@ -201,7 +205,7 @@ func (s *Server) startSCA(c *gin.Context) error {
 	}
 	id := c.Param("access")
 	if err := s.accesses.StartSCA(c.Request.Context(), principal(c), id, req, o); err != nil {
-		return err
+		return s.webFormOr(c, err)
 	}
 	c.Header("Location", s.links.base+s.links.access(id))
 	writeEmpty(c, http.StatusCreated)
@@ -318,5 +322,26 @@ func (s *Server) positions(c *gin.Context) error {
 		return err
 	}
 	writeJSON(c, http.StatusOK, mapSlice(inv, newInvestmentJSON))
+	return nil
+}
+
+// webFormOr answers a REG/Protect refusal as the seed shows it: 451, the
+// web form's address in Location, no body. Other errors are returned.
+func (s *Server) webFormOr(c *gin.Context, err error) error {
+	var e *aggregator.Error
+	if !errors.As(err, &e) || e.WebForm == nil {
+		return err
+	}
+	c.Header("Location", s.links.webForm(e.WebForm))
+	writeEmpty(c, http.StatusUnavailableForLegalReasons)
+	return nil
+}
+
+// endWebForms is DELETE /customer/v2/regprotect/sessions.
+func (s *Server) endWebForms(c *gin.Context) error {
+	if err := s.webForms.EndSessions(c.Request.Context(), principal(c)); err != nil {
+		return err
+	}
+	writeEmpty(c, http.StatusOK)
 	return nil
 }

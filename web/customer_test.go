@@ -372,6 +372,13 @@ func TestCustomerAndDelete(t *testing.T) {
 	if len(cust.Bankzugaenge) != 2 || len(cust.Bankzugaenge[a2].Messages) != 1 || cust.Bankzugaenge[a2].Messages[0].Code != "BA3010" {
 		t.Fatalf("customer = %+v", cust)
 	}
+	var rels []string
+	for _, r := range cust.Relations {
+		rels = append(rels, r.Rel)
+	}
+	if got := strings.Join(rels, ","); got != "self,get_bankzugaenge,add_bankzugaenge,delete_bankzugaenge,delete_regprotect_sessions" {
+		t.Errorf("customer relations: %s", got)
+	}
 	if res := c.call("DELETE", "/customer/v2/bankzugaenge/"+a1, ""); res.Code != 200 {
 		t.Fatalf("delete: %d", res.Code)
 	}

@@ -35,6 +35,7 @@ const (
 	appSecret       = "demo-app-secret"
 	adminSecret     = "demo-admin-secret"
 	partnerSecret   = "p+rtner%secret"
+	rpSecret        = "rp-app-secret"
 	acmeAdminSecret = "acme-admin-secret"
 )
 
@@ -76,6 +77,9 @@ func testTenants() []*aggregator.Tenant {
 			{ID: "demo/partner", Name: "Partner", SecretHash: aggregator.HashSecret(partnerSecret),
 				Scopes: aggregator.Scopes{aggregator.ScopeProviderRead, aggregator.ScopeClientsRead},
 				Roles:  []aggregator.Role{{Name: "viewer"}}},
+			{ID: "demo-rp", Name: "Unlicensed App", SecretHash: aggregator.HashSecret(rpSecret),
+				Scopes:     aggregator.Scopes{aggregator.ScopeProviderRead, aggregator.ScopeCustomerRead, aggregator.ScopeCustomerModify},
+				RegProtect: true, CallbackURLPrefixes: []string{"https://rp.example.com"}},
 		}},
 		{Name: "acme", Clients: []*aggregator.Client{
 			{ID: "acme-admin", Name: "Acme Admin", SecretHash: aggregator.HashSecret(acmeAdminSecret), Scopes: managementScopes},
@@ -125,8 +129,14 @@ func newHarnessWithLog(t testing.TB, log *zap.Logger) *harness {
 	auth := aggregator.NewAuth(dir, st, clk.Now, 0, bcrypt.MinCost, log)
 	cat := testCatalogue(t)
 	accesses := newTestAccesses(t, st, cat, dir, clk, log)
+	forms := &aggregator.WebForms{Store: st, Accesses: accesses, Providers: cat, Directory: dir,
+		ReturnURL: func(id string) string { return testBase + webFormPath + "/" + id }, Now: clk.Now, Log: log}
+	accesses.WebForms = forms
+	// The form's pages are package regprotect's; here only their routes count.
+	pages := http.NotFoundHandler()
 	srv := New(Options{BaseURL: testBase, CORSOrigins: []string{"https://app.example.com"}, Auth: auth,
-		Management: aggregator.NewManagement(auth), Providers: cat, Accesses: accesses, Redirects: accesses, Ready: st, Log: log, Now: clk.Now})
+		Management: aggregator.NewManagement(auth), Providers: cat, Accesses: accesses, Redirects: accesses,
+		WebForm: pages, WebForms: forms, Ready: st, Log: log, Now: clk.Now})
 	return &harness{t: t, srv: srv, clock: clk, auth: auth, store: st}
 }
 

@@ -72,3 +72,12 @@ func (l links) productRel(r aggregator.Rel, accessID, productID string) aggregat
 		return l.rel(r, p)
 	}
 }
+
+// webFormPath is where the hosted REG/Protect form lives.
+const webFormPath = customerBase + "/webform"
+
+// webForm is the 451 Location of a web-form session; the client appends
+// its callbackUrl.
+func (l links) webForm(ref *aggregator.WebFormRef) string {
+	return l.base + webFormPath + "?session=" + url.QueryEscape(ref.Session) + "&useCase=" + url.QueryEscape(string(ref.UseCase))
+}

@@ -20,6 +20,7 @@ var statusOf = map[aggregator.Kind]int{
 	aggregator.KindConflict:        http.StatusConflict,
 	aggregator.KindUnavailable:     http.StatusServiceUnavailable,
 	aggregator.KindTimeout:         http.StatusGatewayTimeout,
+	aggregator.KindLegal:           http.StatusUnavailableForLegalReasons,
 }
 
 const contentTypeJSON = "application/json; charset=utf-8"

@@ -22,14 +22,16 @@ type Options struct {
 	Auth          aggregator.AuthService
 	Management    aggregator.ManagementService
 	Providers     aggregator.ProviderCatalogue
-	Accesses      aggregator.AccessService // nil: no Customer API routes
-	CredentialKey CredentialKey            // nil: the key is not published
-	Redirects     RedirectCompleter        // nil: no demo bank page
-	Ready         aggregator.Pinger        // checked by /readyz
-	Log           *zap.Logger              // nil: no logging
-	Now           func() time.Time         // nil: time.Now
-	ViewCacheSize int                      // rendered bank accesses kept per process; 0: 10000
-	Metrics       *prometheus.Registry     // nil: a private registry
+	Accesses      aggregator.AccessService  // nil: no Customer API routes
+	CredentialKey CredentialKey             // nil: the key is not published
+	Redirects     RedirectCompleter         // nil: no demo bank page
+	WebForm       http.Handler              // the REG/Protect form's pages; nil: none
+	WebForms      aggregator.WebFormService // ends a user's web-form sessions
+	Ready         aggregator.Pinger         // checked by /readyz
+	Log           *zap.Logger               // nil: no logging
+	Now           func() time.Time          // nil: time.Now
+	ViewCacheSize int                       // rendered bank accesses kept per process; 0: 10000
+	Metrics       *prometheus.Registry      // nil: a private registry
 }
 
 // Server is the gateway's HTTP handler.
@@ -39,6 +41,8 @@ type Server struct {
 	providers aggregator.ProviderCatalogue
 	accesses  aggregator.AccessService
 	redirects RedirectCompleter
+	webForm   http.Handler
+	webForms  aggregator.WebFormService
 	credKey   CredentialKey
 	now       func() time.Time
 	views     *lru.Cache[string, renderedAccess]
@@ -68,7 +72,7 @@ func New(o Options) *Server {
 	if o.ViewCacheSize <= 0 {
 		o.ViewCacheSize = defaultViewCacheSize
 	}
-	s := &Server{auth: o.Auth, mgmt: o.Management, providers: o.Providers, accesses: o.Accesses, redirects: o.Redirects, credKey: o.CredentialKey, now: o.Now, ready: o.Ready,
+	s := &Server{auth: o.Auth, mgmt: o.Management, providers: o.Providers, accesses: o.Accesses, redirects: o.Redirects, webForm: o.WebForm, webForms: o.WebForms, credKey: o.CredentialKey, now: o.Now, ready: o.Ready,
 		links: links{base: o.BaseURL}, log: o.Log, registry: o.Metrics}
 
 	s.views, _ = lru.New[string, renderedAccess](o.ViewCacheSize)
@@ -158,6 +162,14 @@ func (s *Server) routes(r *gin.Engine) {
 	if s.accesses != nil {
 		s.customerRoutes(r)
 	}
+	if s.webForm != nil {
+		// The form's pages bring their own security headers and answer
+		// HTML, also for errors.
+		form := gin.WrapH(s.webForm)
+		r.GET(webFormPath, form)
+		r.GET(webFormPath+"/*page", form)
+		r.POST(webFormPath+"/*page", form)
+	}
 	if s.redirects != nil {
 		r.GET("/demo-bank/authorize", handle(s.demoBankAuthorize))
 		r.POST("/demo-bank/authorize", handle(s.demoBankAnswer))
@@ -187,6 +199,9 @@ func (s *Server) customerRoutes(r *gin.Engine) {
 	ba.GET("/:product/kontoumsaetze", read, handle(s.transactions))
 	ba.GET("/:product/kontoumsaetze/:transaction", read, handle(s.transaction))
 	ba.GET("/:product/depotpositionen", read, handle(s.positions))
+	if s.webForms != nil {
+		cu.DELETE("/regprotect/sessions", modify, handle(s.endWebForms))
+	}
 	co := cu.Group("/consent/:consent")
 	co.GET("", read, handle(s.pollConsent))
 	co.POST("", modify, handle(s.submitConsent))
