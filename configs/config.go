@@ -31,6 +31,7 @@ type Config struct {
 	Log         Log         `yaml:"log"`
 	Auth        Auth        `yaml:"auth"`
 	Credentials Credentials `yaml:"credentials" envPrefix:"CREDENTIALS_"` // keys that protect bank credentials
+	WebForm     WebForm     `yaml:"webForm" envPrefix:"WEBFORM_"`         // the REG/Protect web form
 	Tenants     []Tenant    `yaml:"tenants" env:"-"`                      // dev bootstrap; operators replace it
 	Users       []User      `yaml:"users" env:"-"`                        // users created at start if missing
 	// ProvidersFile optionally names a YAML file whose `providers:` list
@@ -77,6 +78,12 @@ type Redis struct {
 // Embedded reports whether no Redis server is configured, so the gateway
 // runs an in-process one whose data is lost at exit.
 func (r Redis) Embedded() bool { return r.URL == "" && len(r.Addrs) == 0 }
+
+// WebForm configures the hosted REG/Protect form.
+type WebForm struct {
+	// SessionTTL is how long a session lives after the 451 that created it.
+	SessionTTL time.Duration `yaml:"sessionTTL" env:"SESSION_TTL"`
+}
 
 // Log configures logging.
 type Log struct {

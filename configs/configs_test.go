@@ -68,6 +68,7 @@ func TestEmbeddedDefaults(t *testing.T) {
 		Log:         Log{Level: "info", Format: "console"},
 		Auth:        Auth{TokenTTL: 24 * time.Hour, BcryptCost: 10},
 		Credentials: Credentials{Padding: "oaep-sha1"},
+		WebForm:     WebForm{SessionTTL: 15 * time.Minute},
 	}
 	if !reflect.DeepEqual(cfg.Server, want.Server) || !reflect.DeepEqual(cfg.Redis, want.Redis) ||
 		cfg.Log != want.Log || cfg.Auth != want.Auth || cfg.Credentials != want.Credentials {
@@ -101,8 +102,12 @@ func TestEmbeddedDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	tn, ok := dir.Tenant("demo")
-	if !ok || tn.Description != "A tenant for demonstration purposes" || len(tn.Clients) != 2 {
+	if !ok || tn.Description != "A tenant for demonstration purposes" || len(tn.Clients) != 3 {
 		t.Fatalf("tenant demo = %+v, %v", tn, ok)
+	}
+	if rp, ok := dir.Client("demo-regprotect"); !ok || !rp.RegProtect || !rp.SecretMatches("demo-regprotect-secret") ||
+		!slices.Equal(rp.CallbackURLPrefixes, []string{"http://localhost", "http://127.0.0.1"}) {
+		t.Errorf("demo-regprotect = %+v, %v", rp, ok)
 	}
 	app, ok := dir.Client("demo-app")
 	if !ok {
@@ -870,8 +875,8 @@ func TestDocListsEnvVars(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(params) != 23 {
-		t.Errorf("%d environment variables, the doc lists 23", len(params))
+	if listed := bytes.Count(doc, []byte("//\t"+EnvPrefix)); listed != len(params) {
+		t.Errorf("%d environment variables, the doc lists %d", len(params), listed)
 	}
 	for _, p := range params {
 		if !bytes.Contains(doc, []byte("//\t"+p.Key+" ")) {

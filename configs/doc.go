@@ -64,6 +64,7 @@
 //	ZUGANG_CREDENTIALS_PADDING           credentials.padding         (oaep-sha1)
 //	ZUGANG_CREDENTIALS_SEAL_KEY          credentials.sealKey
 //	ZUGANG_CREDENTIALS_DEV_KEY_DIR       credentials.devKeyDir       (<user config dir>/zugang)
+//	ZUGANG_WEBFORM_SESSION_TTL           webForm.sessionTTL          (15m)
 //
 // The conventional REDIS_URL is a fallback: it is used only when nothing else
 // (file, ZUGANG_REDIS_URL or ZUGANG_REDIS_ADDRS) configures Redis. Without any

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -46,6 +47,7 @@ func (c *Config) Validate() error {
 	c.Log.validate(&p)
 	c.Auth.validate(&p)
 	c.Credentials.validate(&p)
+	c.WebForm.validate(&p)
 	clients := c.validateTenants(&p)
 	c.validateUsers(&p, clients)
 	c.validateProviders(&p)
@@ -71,6 +73,12 @@ func (s *Server) validate(p *problems) {
 		if o != "*" && !isOrigin(o) {
 			p.add(fmt.Sprintf("server.corsOrigins[%d]", i), "must be * or an origin such as https://app.example.com (no path)")
 		}
+	}
+}
+
+func (w *WebForm) validate(p *problems) {
+	if w.SessionTTL < time.Minute {
+		p.add("webForm.sessionTTL", "must be at least 1m")
 	}
 }
 

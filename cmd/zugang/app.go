@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 	"github.com/zugang/zugang/aggregator/store"
 	"github.com/zugang/zugang/configs"
 	_ "github.com/zugang/zugang/providers/all" // register every provider adapter
+	"github.com/zugang/zugang/regprotect"
 	"github.com/zugang/zugang/sca"
 	"github.com/zugang/zugang/web"
 )
@@ -33,6 +35,7 @@ type Main struct {
 	Auth       *aggregator.Auth
 	Management *aggregator.Management
 	Accesses   *aggregator.Accesses
+	WebForms   *aggregator.WebForms
 	Server     *web.Server
 	HTTP       *http.Server
 	Now        aggregator.Clock
@@ -119,10 +122,17 @@ func (m *Main) open(ctx context.Context) error {
 	}
 	m.Accesses = &aggregator.Accesses{Store: m.Store, Providers: banks, Credentials: credKey, Sealer: sealer,
 		SCA: sca.Machine{}, Directory: dir, Now: m.Now, Log: m.Log.Named("accesses")}
+	base := cfg.Server.BaseURL
+	m.WebForms = &aggregator.WebForms{Store: m.Store, Accesses: m.Accesses, Providers: catalogue, Directory: dir,
+		ReturnURL: func(id string) string { return base + regprotect.BasePath + "/" + url.PathEscape(id) },
+		TTL:       cfg.WebForm.SessionTTL, Now: m.Now, Log: m.Log.Named("webform")}
+	m.Accesses.WebForms = m.WebForms
+	form := regprotect.New(regprotect.Options{Forms: m.WebForms, Providers: catalogue, BaseURL: base,
+		TTL: cfg.WebForm.SessionTTL, Log: m.Log.Named("webform")})
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.Server = web.New(web.Options{BaseURL: cfg.Server.BaseURL, CORSOrigins: cfg.Server.CORSOrigins,
-		Auth: m.Auth, Management: m.Management, Providers: catalogue, Accesses: m.Accesses, Redirects: m.Accesses, CredentialKey: credKey, Ready: m.Store,
+		Auth: m.Auth, Management: m.Management, Providers: catalogue, Accesses: m.Accesses, Redirects: m.Accesses, WebForm: form, WebForms: m.WebForms, CredentialKey: credKey, Ready: m.Store,
 		Log: m.Log.Named("http"), Metrics: registry, Now: m.Now})
 	m.HTTP = &http.Server{
 		Handler:           m.Server,
