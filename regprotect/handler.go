@@ -24,7 +24,9 @@ const BasePath = "/customer/v2/webform"
 const cookieName = "zugang_webform"
 
 // decoupledRefresh is how often the waiting page asks the bank again.
-const decoupledRefresh = 3 * time.Second
+// Five seconds: often enough to feel live, rare enough not to keep pulling
+// a screen reader's focus back to the top.
+const decoupledRefresh = 5 * time.Second
 
 // Handler serves the form's pages. Handlers parse, call one use case of
 // aggregator.WebFormService and render; every rule lives in aggregator.

@@ -46,6 +46,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, ws *aggregator.
 	switch st.Step {
 	case aggregator.WebFormTerms:
 		p = page(StepTerms, "title.terms")
+		p.Cancel = false // declining is the way out here
 	case aggregator.WebFormProviders:
 		p = page(StepProviders, "title.providers")
 		q := r.URL.Query().Get("q")

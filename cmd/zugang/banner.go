@@ -11,8 +11,9 @@ import (
 // bootstrap. The banner prints those that still work, so credentials of an
 // operator's own configuration are never printed.
 var devCredentials = struct {
-	tenant, app, appSecret, admin, adminSecret, user, password string
-}{"demo", "demo-app", "demo-app-secret", "demo-admin", "demo-admin-secret", "demo-user", "demo-pass-2024"}
+	tenant, app, appSecret, admin, adminSecret, user, password, rp, rpSecret string
+}{"demo", "demo-app", "demo-app-secret", "demo-admin", "demo-admin-secret", "demo-user", "demo-pass-2024",
+	"demo-regprotect", "demo-regprotect-secret"}
 
 // PrintBanner tells a newcomer where the gateway is and how to try it.
 func (m *Main) PrintBanner(ctx context.Context, out io.Writer) {
@@ -29,6 +30,9 @@ func (m *Main) PrintBanner(ctx context.Context, out io.Writer) {
 		fmt.Fprintf(&b, "\nDevelopment credentials (tenant %q):\n", d.tenant)
 		fmt.Fprintf(&b, "  admin client  %s / %s   (manages users)\n", d.admin, d.adminSecret)
 		fmt.Fprintf(&b, "  app client    %s / %s   (user tokens, providers, customer data)\n", d.app, d.appSecret)
+		if _, err := m.Auth.AuthenticateClient(ctx, d.rp, d.rpSecret); err == nil {
+			fmt.Fprintf(&b, "  no licence    %s / %s   (REG/Protect: 451 to the web form)\n", d.rp, d.rpSecret)
+		}
 		if m.devUserExists(ctx) {
 			fmt.Fprintf(&b, "  user          %s / %s\n", d.user, d.password)
 		}

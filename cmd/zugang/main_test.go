@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,12 +36,37 @@ func lookup(env map[string]string) func(string) (string, bool) {
 	return func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 }
 
+// lockedBuffer collects log output written from many goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
 // startMain opens Main like `zugang serve` does and runs it until cleanup.
 func startMain(t *testing.T, env map[string]string) (*Main, string) {
 	t.Helper()
+	m, banner, _ := startMainLogged(t, env)
+	return m, banner
+}
+
+// startMainLogged is startMain that also returns everything Main logged.
+func startMainLogged(t *testing.T, env map[string]string) (*Main, string, *lockedBuffer) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	var logs bytes.Buffer
-	m, err := Open(ctx, "", lookup(env), &logs)
+	logs := &lockedBuffer{}
+	m, err := Open(ctx, "", lookup(env), logs)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -66,7 +92,7 @@ func startMain(t *testing.T, env map[string]string) (*Main, string) {
 			}
 		})
 	}
-	return m, banner.String()
+	return m, banner.String(), logs
 }
 
 type client struct {
@@ -117,6 +143,7 @@ func TestWalkthrough(t *testing.T) {
 		t.Fatalf("base URL %q must carry the bound port", base)
 	}
 	for _, want := range []string{"serving at " + base, "demo-admin / demo-admin-secret", "demo-user / demo-pass-2024",
+		"demo-regprotect / demo-regprotect-secret",
 		"curl -s -u demo-admin:demo-admin-secret -d grant_type=client_credentials " + base + "/auth/oauth2/token"} {
 		if !strings.Contains(banner, want) {
 			t.Errorf("banner lacks %q:\n%s", want, banner)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/google/uuid"
 	"golang.org/x/net/html"
+
+	"github.com/zugang/zugang/aggregator/store/storetest"
 )
 
 // The REG/Protect scenarios: each is what a user does in the form, from
@@ -99,7 +102,13 @@ const callbackURL = "http://127.0.0.1:9/app/back?ref=42"
 
 func newFormGateway(t *testing.T) formGateway {
 	t.Helper()
-	m, _ := startMain(t, testEnv(t))
+	g, _, _ := newLoggedFormGateway(t, testEnv(t))
+	return g
+}
+
+func newLoggedFormGateway(t *testing.T, env map[string]string) (formGateway, *Main, *lockedBuffer) {
+	t.Helper()
+	m, _, logs := startMainLogged(t, env)
 	c := client{t: t, base: m.URL()}
 	admin := c.token("demo-admin", "demo-admin-secret", url.Values{"grant_type": {"client_credentials"}})
 	name := "rp-" + uuid.NewString()[:8]
@@ -110,7 +119,7 @@ func newFormGateway(t *testing.T) formGateway {
 		t.Fatalf("create user: %d %s", res.StatusCode, body)
 	}
 	tok := c.token("demo-regprotect", "demo-regprotect-secret", url.Values{"grant_type": {"password"}, "username": {name}, "password": {name + "-pass-1"}})
-	return formGateway{c: c, token: tok}
+	return formGateway{c: c, token: tok}, m, logs
 }
 
 // begin asks the API for a new access and returns its id and the 451 Location.
@@ -445,4 +454,60 @@ func TestWebFormSecurity(t *testing.T) {
 	if p := b.get(sessionPage); p.status != http.StatusNotFound {
 		t.Errorf("page of an ended session: %d", p.status)
 	}
+}
+
+// TestWebFormKeepsCredentialsOut: what the user types as PIN and TAN
+// appears in no page, no redirect, no log line (at debug level) and no
+// Redis key or value.
+func TestWebFormKeepsCredentialsOut(t *testing.T) {
+	env := testEnv(t)
+	env["ZUGANG_LOG_LEVEL"] = "debug"
+	g, m, logs := newLoggedFormGateway(t, env)
+	_, location := g.begin(t)
+	const wrongPIN, wrongTAN = "Geheim-7781-PIN", "90817263"
+	b := newFormBrowser(t)
+	var seen []string
+	b.get(location)
+	for _, st := range []formStep{acceptTerms, chooseDemoBank, login("demo2", wrongPIN), login("demo2", "demo2"),
+		method("1"), medium("Mobil"), tan(wrongTAN + "1"), tan(wrongTAN)} {
+		p := b.submit(st)
+		seen = append(seen, p.body, p.url, p.callback)
+	}
+	for _, k := range storetest.Keys(t, m.Store) {
+		seen = append(seen, k, redisValue(t, m, k))
+	}
+	seen = append(seen, logs.String())
+	for _, secret := range []string{wrongPIN, wrongTAN, "cred_pin=demo2"} {
+		for _, s := range seen {
+			if strings.Contains(s, secret) {
+				t.Errorf("%q leaked: …%s…", secret, excerpt(s, secret))
+			}
+		}
+	}
+	if !strings.Contains(logs.String(), "web form") {
+		t.Error("the check read no log lines of the form")
+	}
+}
+
+func excerpt(s, sub string) string {
+	i := strings.Index(s, sub)
+	return s[max(0, i-60):min(len(s), i+len(sub)+60)]
+}
+
+// redisValue renders a key's value, whatever its type, as text.
+func redisValue(t *testing.T, m *Main, key string) string {
+	c, ctx := m.Store.Client(), t.Context()
+	switch c.Type(ctx, key).Val() {
+	case "string":
+		return c.Get(ctx, key).Val()
+	case "hash":
+		return fmt.Sprint(c.HGetAll(ctx, key).Val())
+	case "set":
+		return fmt.Sprint(c.SMembers(ctx, key).Val())
+	case "zset":
+		return fmt.Sprint(c.ZRange(ctx, key, 0, -1).Val())
+	case "list":
+		return fmt.Sprint(c.LRange(ctx, key, 0, -1).Val())
+	}
+	return ""
 }
