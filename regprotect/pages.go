@@ -64,7 +64,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, ws *aggregator.
 		p.Products = &ProductsStep{}
 		for _, pr := range st.Access.Products {
 			p.Products.Products = append(p.Products.Products, ProductChoice{ID: pr.ID, Name: pr.Bezeichnung, IBAN: pr.IBAN,
-				Category: Translate(lang, "category."+string(pr.Kategorie)), Balance: balance(pr), Checked: true})
+				Category: Translate(lang, "category."+string(pr.Kategorie)), Balance: balance(pr, lang), Checked: true})
 		}
 	}
 	h.write(w, status, p)
@@ -170,8 +170,9 @@ func instructions(cur *aggregator.SCA) string {
 	return cur.Challenge.Instructions
 }
 
-// balance formats a product's balance the German way (1.234,56 EUR).
-func balance(p aggregator.Product) string {
+// balance formats a product's balance as the reader expects it: 1.234,56
+// EUR in German, 1,234.56 EUR in English.
+func balance(p aggregator.Product, lang string) string {
 	if p.Saldo == nil {
 		return ""
 	}
@@ -179,14 +180,18 @@ func balance(p aggregator.Product) string {
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
 	whole, frac, _ := strings.Cut(s, ".")
+	group, point := byte('.'), ","
+	if lang == "en" {
+		group, point = ',', "."
+	}
 	var b strings.Builder
 	for i, d := range whole {
 		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte('.')
+			b.WriteByte(group)
 		}
 		b.WriteRune(d)
 	}
-	out := b.String() + "," + frac
+	out := b.String() + point + frac
 	if neg {
 		out = "-" + out
 	}

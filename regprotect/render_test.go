@@ -9,6 +9,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/zugang/zugang/aggregator"
 )
 
 const (
@@ -384,5 +388,26 @@ func TestGroupIBAN(t *testing.T) {
 		if got := groupIBAN(in); got != want {
 			t.Errorf("groupIBAN(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestBalanceFormat(t *testing.T) {
+	cases := []struct {
+		amount, currency, lang, want string
+	}{
+		{"3085.31", "EUR", "de", "3.085,31 EUR"},
+		{"3085.31", "EUR", "en", "3,085.31 EUR"},
+		{"-752.7", "EUR", "de", "-752,70 EUR"},
+		{"1234567", "", "en", "1,234,567.00"},
+		{"0.5", "USD", "de", "0,50 USD"},
+	}
+	for _, tc := range cases {
+		a := decimal.RequireFromString(tc.amount)
+		if got := balance(aggregator.Product{Saldo: &a, Waehrung: tc.currency}, tc.lang); got != tc.want {
+			t.Errorf("balance(%s, %s) = %q, want %q", tc.amount, tc.lang, got, tc.want)
+		}
+	}
+	if got := balance(aggregator.Product{}, "de"); got != "" {
+		t.Errorf("no balance = %q", got)
 	}
 }

@@ -511,3 +511,33 @@ func redisValue(t *testing.T, m *Main, key string) string {
 	}
 	return ""
 }
+
+// TestWebFormRenewsConsent: an access made in the form needs the form
+// again for a new SCA (AUTHENTICATE_ACCOUNT); the terms are not asked
+// twice, the bank is known, and the accounts are not confirmed again.
+func TestWebFormRenewsConsent(t *testing.T) {
+	g := newFormGateway(t)
+	id, location := g.begin(t)
+	if cb := newFormBrowser(t).run(formScenario{steps: []formStep{acceptTerms, chooseDemoBank, login("demo1", "demo1"), confirm}}, location); !strings.HasSuffix(cb, "baReentry=FINISHED") {
+		t.Fatalf("create: %s", cb)
+	}
+	res, body := g.c.call("POST", "/customer/v2/bankzugaenge/"+id+"/consent",
+		http.Header{"Authorization": {"Bearer " + g.token}, "Content-Type": {"application/json"}}, `{}`)
+	loc := res.Header.Get("Location")
+	if res.StatusCode != http.StatusUnavailableForLegalReasons || !strings.HasSuffix(loc, "&useCase=AUTHENTICATE_ACCOUNT") {
+		t.Fatalf("start SCA: %d %q %s", res.StatusCode, loc, body)
+	}
+	b := newFormBrowser(t)
+	if p := b.get(loc + "&callbackUrl=" + url.QueryEscape(callbackURL)); p.status != http.StatusOK {
+		t.Fatalf("open: %d", p.status)
+	}
+	if _, ok := findForm(b.page.body, "login"); !ok {
+		t.Fatalf("renewal does not start at the login:\n%s", b.page.body)
+	}
+	if p := b.submit(login("demo1", "demo1")); p.callback != callbackURL+"&baReentry=FINISHED" {
+		t.Fatalf("renewal: %d %q\n%s", p.status, p.callback, p.body)
+	}
+	if status, acc := g.access(t, id); status != http.StatusOK || acc != "VOLLSTAENDIG" {
+		t.Errorf("after the renewal: %d %s", status, acc)
+	}
+}
