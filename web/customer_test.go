@@ -129,10 +129,10 @@ func TestDemo2MethodMediumTAN(t *testing.T) {
 	}
 }
 
-func TestDemo2ThreeWrongTANsThenRestart(t *testing.T) {
-	h := newHarness(t)
-	c := h.newCustomer("carla")
-	id := uuid.NewString()
+// failDemo2SCA adds a demo2 access and fails its SCA with three wrong
+// TANs; it returns the consent's href.
+func (c customer) failDemo2SCA(id string) string {
+	c.h.t.Helper()
 	c.add(id, "demo2", "demo2", "")
 	href := rel(c.access(id).Relations, "set_method")
 	c.follow(href, `{"chosenScaMethodId":"1"}`)
@@ -140,6 +140,14 @@ func TestDemo2ThreeWrongTANsThenRestart(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		c.follow(href, `{"scaAuthenticationData":"1"}`)
 	}
+	return href
+}
+
+func TestDemo2ThreeWrongTANsThenRestart(t *testing.T) {
+	h := newHarness(t)
+	c := h.newCustomer("carla")
+	id := uuid.NewString()
+	href := c.failDemo2SCA(id)
 	a := c.access(id)
 	if codes(a.Messages) != "BA3040,BA3000" || rel(a.Relations, "start_sca") == "" || rel(a.Relations, "authenticate") != "" {
 		t.Fatalf("after three wrong TANs: %s %s", codes(a.Messages), rels(a.Relations))
@@ -445,20 +453,14 @@ func TestSavedTANSettings(t *testing.T) {
 	c := h.newCustomer("tessa")
 	id := uuid.NewString()
 	// A failed SCA saves nothing: the next login asks for the method again.
-	c.add(id, "demo2", "demo2", "")
-	href := rel(c.access(id).Relations, "set_method")
-	c.follow(href, `{"chosenScaMethodId":"1"}`)
-	c.follow(href, `{"chosenScaMedia":"Mobil"}`)
-	for i := 0; i < 3; i++ {
-		c.follow(href, `{"scaAuthenticationData":"1"}`)
-	}
+	c.failDemo2SCA(id)
 	c.add(id, "demo2", "demo2", "")
 	a := c.access(id)
 	if codes(a.Messages) != "BA3010" {
 		t.Fatalf("after a failed SCA: %s, want the method question", codes(a.Messages))
 	}
 	// A granted SCA saves its choices.
-	href = rel(a.Relations, "set_method")
+	href := rel(a.Relations, "set_method")
 	c.follow(href, `{"chosenScaMethodId":"1"}`)
 	c.follow(href, `{"chosenScaMedia":"Mobil"}`)
 	if res := c.follow(href, `{"scaAuthenticationData":"2"}`); res.Code != http.StatusOK {
