@@ -74,8 +74,10 @@ func renderError(c *gin.Context, err error) {
 }
 
 // wireJSON is encoding/json's behaviour (sonic's ConfigStd, several times
-// faster) without HTML escaping, as Java servers send JSON.
-var wireJSON = sonic.Config{SortMapKeys: true, CompactMarshaler: true, CopyString: true, ValidateString: true}.Froze()
+// faster) without HTML escaping, as Java servers send JSON. The MarshalJSON
+// methods on the wire (amounts, timestamps) are ours and write compact,
+// valid JSON, so their output is neither compacted nor validated again.
+var wireJSON = sonic.Config{SortMapKeys: true, CopyString: true, ValidateString: true, NoValidateJSONMarshaler: true}.Froze()
 
 // marshalJSON encodes v for the wire.
 func marshalJSON(v any) ([]byte, error) { return wireJSON.Marshal(v) }
