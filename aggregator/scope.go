@@ -70,3 +70,10 @@ func (s Scopes) Narrow(requested Scopes) (granted Scopes, missing Scope, ok bool
 	}
 	return slices.Clone(requested), "", true
 }
+
+// Webhook scopes: only an admin client of the tenant manages where its
+// notifications go.
+const (
+	ScopeWebhookRead   Scope = "auth/tenants/webhook/read"
+	ScopeWebhookModify Scope = "auth/tenants/webhook/modify"
+)

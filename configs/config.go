@@ -139,6 +139,26 @@ type Tenant struct {
 	Name        string   `yaml:"name"` // becomes a URL component and a Redis hash tag
 	Description string   `yaml:"description"`
 	Clients     []Client `yaml:"clients"`
+	// Webhook is stored at start when the tenant has no endpoint yet; the
+	// management API changes it afterwards.
+	Webhook *Webhook `yaml:"webhook"`
+}
+
+// Webhook is a tenant's notification endpoint. Without secrets one is
+// generated (read it back with PUT through the management API).
+type Webhook struct {
+	URL        string   `yaml:"url"`
+	Secrets    []string `yaml:"secrets"` // whsec_ + base64; two during a rotation
+	EventTypes []string `yaml:"eventTypes"`
+}
+
+// Endpoint is w as the domain's endpoint of tenant.
+func (w Webhook) Endpoint(tenant string) aggregator.WebhookEndpoint {
+	e := aggregator.WebhookEndpoint{Tenant: tenant, URL: w.URL, Secrets: w.Secrets}
+	for _, t := range w.EventTypes {
+		e.EventTypes = append(e.EventTypes, aggregator.NotificationType(t))
+	}
+	return e
 }
 
 // Client is one set of OAuth2 client credentials of a tenant.

@@ -129,8 +129,8 @@ func TestEmbeddedDefaults(t *testing.T) {
 		t.Errorf("demo-app callbackUrlPrefixes = %v", app.CallbackURLPrefixes)
 	}
 	admin, ok := dir.Client("demo-admin")
-	if !ok || !admin.SecretMatches("demo-admin-secret") || len(admin.Scopes) != 10 ||
-		!admin.Scopes.Has(aggregator.ScopeUsersCreate) || !admin.Scopes.Has(aggregator.ScopeRolesModify) {
+	if !ok || !admin.SecretMatches("demo-admin-secret") || len(admin.Scopes) != 12 ||
+		!admin.Scopes.Has(aggregator.ScopeUsersCreate) || !admin.Scopes.Has(aggregator.ScopeRolesModify) || !admin.Scopes.Has(aggregator.ScopeWebhookModify) {
 		t.Errorf("demo-admin = %+v, %v", admin, ok)
 	}
 
@@ -413,6 +413,13 @@ func TestValidate(t *testing.T) {
 		{"callback prefix", func(c *Config) { c.Tenants[0].Clients[0].CallbackURLPrefixes[1] = "localhost" }, "tenants[0].clients[0].callbackUrlPrefixes[1]: must be an absolute http(s) URL"},
 		{"callback prefix userinfo", func(c *Config) { c.Tenants[0].Clients[0].CallbackURLPrefixes[0] = "https://u:p@a.example" }, "tenants[0].clients[0].callbackUrlPrefixes[0]:"},
 		{"webhookUrl", func(c *Config) { c.Tenants[0].Clients[0].WebhookURL = "mailto:x@example.com" }, "tenants[0].clients[0].webhookUrl: must be an absolute http(s) URL"},
+		{"tenant webhook url", func(c *Config) { c.Tenants[0].Webhook = &Webhook{URL: "hooks.example.com"} }, "tenants[0].webhook: url must be an absolute http(s) URL"},
+		{"tenant webhook secret", func(c *Config) {
+			c.Tenants[0].Webhook = &Webhook{URL: "https://hooks.example.com", Secrets: []string{"whsec_c2VjcmV0LXZhbHVl"}}
+		}, "tenants[0].webhook: secrets[0] must be whsec_ followed by 24 to 64 bytes in base64"},
+		{"tenant webhook event", func(c *Config) {
+			c.Tenants[0].Webhook = &Webhook{URL: "https://hooks.example.com", EventTypes: []string{"PAYMENT"}}
+		}, `tenants[0].webhook: eventTypes: "PAYMENT" is not one of TRANSACTION, BALANCE, ERROR`},
 		{"user tenant unknown", func(c *Config) { c.Users[0].Tenant = "x" }, `users[0].tenant: unknown tenant "x"`},
 		{"user tenant missing", func(c *Config) { c.Users[0].Tenant = "" }, "users[0].tenant: required"},
 		{"user username", func(c *Config) { c.Users[0].Username = "" }, "users[0].username: username is required"},

@@ -22,6 +22,21 @@
 // and the line, so a misspelt setting never passes silently. A file holds
 // exactly one YAML document; an empty file changes nothing.
 //
+// # Webhooks
+//
+// A tenant may name its notification endpoint:
+//
+//	tenants:
+//	  - name: acme
+//	    webhook:
+//	      url: https://hooks.acme.example/zugang
+//	      secrets: [whsec_…]          # optional; generated when absent
+//	      eventTypes: [TRANSACTION]   # optional; all when absent
+//
+// It is stored at start only when the tenant has no endpoint yet, so what
+// the management API (PUT /auth/mgmt/v1/tenants/{tenant}/webhook) set
+// survives a restart. The secrets are kept sealed like bank credentials.
+//
 // # Providers
 //
 // The provider catalogue comes from exactly one source, the first of:

@@ -162,6 +162,12 @@ func (c *Config) validateTenants(p *problems) map[string]map[string][]string {
 		case out[t.Name] != nil:
 			p.add(tp+".name", "tenant %q is defined twice", t.Name)
 		}
+		if t.Webhook != nil {
+			// The domain's rule; its messages never quote a secret.
+			if err := aggregator.CheckWebhookEndpoint("config", t.Webhook.Endpoint(t.Name)); err != nil {
+				p.add(tp+".webhook", "%s", aggregator.AsError(err).Message)
+			}
+		}
 		roles := map[string][]string{}
 		if out[t.Name] == nil {
 			out[t.Name] = roles

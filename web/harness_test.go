@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -41,7 +42,7 @@ const (
 
 var managementScopes = aggregator.Scopes{aggregator.ScopeProviderRead, aggregator.ScopeTenantsRead,
 	aggregator.ScopeClientsRead, aggregator.ScopeRolesModify, aggregator.ScopeUsersCreate,
-	aggregator.ScopeUsersRead, aggregator.ScopeUsersModify}
+	aggregator.ScopeUsersRead, aggregator.ScopeUsersModify, aggregator.ScopeWebhookRead, aggregator.ScopeWebhookModify}
 
 // clock is a settable test clock.
 type clock struct {
@@ -134,9 +135,16 @@ func newHarnessWithLog(t testing.TB, log *zap.Logger) *harness {
 	accesses.WebForms = forms
 	// The form's pages are package regprotect's; here only their routes count.
 	pages := http.NotFoundHandler()
+	sealKey := make([]byte, 32)
+	_, _ = rand.Read(sealKey)
+	sealer, err := aggregator.NewSealer(sealKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hooks := &aggregator.Webhooks{Store: st, Sealer: sealer, Now: clk.Now, Log: log}
 	srv := New(Options{BaseURL: testBase, CORSOrigins: []string{"https://app.example.com"}, Auth: auth,
 		Management: aggregator.NewManagement(auth), Providers: cat, Accesses: accesses, Redirects: accesses,
-		WebForm: pages, WebForms: forms, Ready: st, Log: log, Now: clk.Now})
+		WebForm: pages, WebForms: forms, Webhooks: hooks, Ready: st, Log: log, Now: clk.Now})
 	return &harness{t: t, srv: srv, clock: clk, auth: auth, store: st}
 }
 

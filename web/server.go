@@ -27,6 +27,7 @@ type Options struct {
 	Redirects     RedirectCompleter         // nil: no demo bank page
 	WebForm       http.Handler              // the REG/Protect form's pages; nil: none
 	WebForms      aggregator.WebFormService // ends a user's web-form sessions
+	Webhooks      aggregator.WebhookService // tenants' webhook endpoints; nil: no routes
 	Ready         aggregator.Pinger         // checked by /readyz
 	Log           *zap.Logger               // nil: no logging
 	Now           func() time.Time          // nil: time.Now
@@ -43,6 +44,7 @@ type Server struct {
 	redirects RedirectCompleter
 	webForm   http.Handler
 	webForms  aggregator.WebFormService
+	webhooks  aggregator.WebhookService
 	credKey   CredentialKey
 	now       func() time.Time
 	views     *lru.Cache[string, renderedAccess]
@@ -72,7 +74,7 @@ func New(o Options) *Server {
 	if o.ViewCacheSize <= 0 {
 		o.ViewCacheSize = defaultViewCacheSize
 	}
-	s := &Server{auth: o.Auth, mgmt: o.Management, providers: o.Providers, accesses: o.Accesses, redirects: o.Redirects, webForm: o.WebForm, webForms: o.WebForms, credKey: o.CredentialKey, now: o.Now, ready: o.Ready,
+	s := &Server{auth: o.Auth, mgmt: o.Management, providers: o.Providers, accesses: o.Accesses, redirects: o.Redirects, webForm: o.WebForm, webForms: o.WebForms, webhooks: o.Webhooks, credKey: o.CredentialKey, now: o.Now, ready: o.Ready,
 		links: links{base: o.BaseURL}, log: o.Log, registry: o.Metrics}
 
 	s.views, _ = lru.New[string, renderedAccess](o.ViewCacheSize)
@@ -154,6 +156,11 @@ func (s *Server) routes(r *gin.Engine) {
 	mg.GET("/:tenant/users/:user", read(aggregator.ScopeUsersRead), handle(s.getUser))
 	mg.PUT("/:tenant/users/:user/deactivate", read(aggregator.ScopeUsersModify), handle(s.deactivateUser))
 	mg.POST("/:tenant/users/:user/reactivate", read(aggregator.ScopeUsersModify), handle(s.reactivateUser))
+	if s.webhooks != nil {
+		mg.GET("/:tenant/webhook", read(aggregator.ScopeWebhookRead), handle(s.getWebhook))
+		mg.PUT("/:tenant/webhook", read(aggregator.ScopeWebhookModify), handle(s.putWebhook))
+		mg.DELETE("/:tenant/webhook", read(aggregator.ScopeWebhookModify), handle(s.deleteWebhook))
+	}
 
 	pv := r.Group("/providers/v2")
 	pv.GET("", s.authorized(access{aggregator.ScopeProviderRead, anyToken}), handle(s.listProviders))

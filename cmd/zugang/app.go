@@ -36,6 +36,7 @@ type Main struct {
 	Management *aggregator.Management
 	Accesses   *aggregator.Accesses
 	WebForms   *aggregator.WebForms
+	Webhooks   *aggregator.Webhooks
 	Server     *web.Server
 	HTTP       *http.Server
 	Now        aggregator.Clock
@@ -120,6 +121,10 @@ func (m *Main) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	m.Webhooks = &aggregator.Webhooks{Store: m.Store, Sealer: sealer, Now: m.Now, Log: m.Log.Named("webhooks")}
+	if err := m.bootstrapWebhooks(ctx); err != nil {
+		return err
+	}
 	m.Accesses = &aggregator.Accesses{Store: m.Store, Providers: banks, Credentials: credKey, Sealer: sealer,
 		SCA: sca.Machine{}, Directory: dir, Now: m.Now, Log: m.Log.Named("accesses")}
 	base := cfg.Server.BaseURL
@@ -132,7 +137,7 @@ func (m *Main) open(ctx context.Context) error {
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.Server = web.New(web.Options{BaseURL: cfg.Server.BaseURL, CORSOrigins: cfg.Server.CORSOrigins,
-		Auth: m.Auth, Management: m.Management, Providers: catalogue, Accesses: m.Accesses, Redirects: m.Accesses, WebForm: form, WebForms: m.WebForms, CredentialKey: credKey, Ready: m.Store,
+		Auth: m.Auth, Management: m.Management, Providers: catalogue, Accesses: m.Accesses, Redirects: m.Accesses, WebForm: form, WebForms: m.WebForms, Webhooks: m.Webhooks, CredentialKey: credKey, Ready: m.Store,
 		Log: m.Log.Named("http"), Metrics: registry, Now: m.Now})
 	m.HTTP = &http.Server{
 		Handler:           m.Server,
@@ -159,6 +164,19 @@ func (m *Main) bootstrapUsers(ctx context.Context) error {
 		in := aggregator.NewUser{Username: u.Username, Password: u.Password, Firstname: u.Firstname, Lastname: u.Lastname}
 		if _, _, err := m.Management.EnsureUser(ctx, u.Tenant, in, roles); err != nil {
 			return fmt.Errorf("users[%d]: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// bootstrapWebhooks stores the configured endpoints of tenants that have none.
+func (m *Main) bootstrapWebhooks(ctx context.Context) error {
+	for i, t := range m.Config.Tenants {
+		if t.Webhook == nil {
+			continue
+		}
+		if err := m.Webhooks.EnsureEndpoint(ctx, t.Webhook.Endpoint(t.Name)); err != nil {
+			return fmt.Errorf("tenants[%d].webhook: %w", i, err)
 		}
 	}
 	return nil

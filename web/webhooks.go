@@ -1,0 +1,78 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/zugang/zugang/aggregator"
+)
+
+// webhookJSON is a tenant's webhook endpoint on the wire. Secrets appear
+// only in the answer to the PUT that set them; reads show hints.
+type webhookJSON struct {
+	URL         string                        `json:"url"`
+	EventTypes  []aggregator.NotificationType `json:"eventTypes"`
+	Secrets     []string                      `json:"secrets,omitempty"`
+	SecretHints []string                      `json:"secretHints,omitempty"`
+	Updated     string                        `json:"updated,omitempty"`
+}
+
+// webhookInJSON is the PUT body; "secret" is a shorthand for one secret.
+type webhookInJSON struct {
+	URL        string                        `json:"url"`
+	Secret     string                        `json:"secret"`
+	Secrets    []string                      `json:"secrets"`
+	EventTypes []aggregator.NotificationType `json:"eventTypes"`
+}
+
+func newWebhookJSON(e aggregator.WebhookEndpoint, showSecrets bool) webhookJSON {
+	out := webhookJSON{URL: e.URL, EventTypes: e.EventTypes}
+	if out.EventTypes == nil {
+		out.EventTypes = aggregator.NotificationTypes
+	}
+	if !e.Updated.IsZero() {
+		out.Updated = aggregator.Timestamp(e.Updated)
+	}
+	if showSecrets {
+		out.Secrets = e.Secrets
+	}
+	return out
+}
+
+func (s *Server) getWebhook(c *gin.Context) error {
+	e, err := s.webhooks.Endpoint(c.Request.Context(), principal(c), c.Param("tenant"))
+	if err != nil {
+		return err
+	}
+	out := newWebhookJSON(e, false)
+	out.SecretHints = e.SecretHints()
+	writeJSON(c, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) putWebhook(c *gin.Context) error {
+	var in webhookInJSON
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	secrets := in.Secrets
+	if in.Secret != "" {
+		secrets = append([]string{in.Secret}, secrets...)
+	}
+	e, err := s.webhooks.PutEndpoint(c.Request.Context(), principal(c), c.Param("tenant"),
+		aggregator.WebhookEndpoint{URL: in.URL, Secrets: secrets, EventTypes: in.EventTypes})
+	if err != nil {
+		return err
+	}
+	writeJSON(c, http.StatusOK, newWebhookJSON(e, true))
+	return nil
+}
+
+func (s *Server) deleteWebhook(c *gin.Context) error {
+	if err := s.webhooks.DeleteEndpoint(c.Request.Context(), principal(c), c.Param("tenant")); err != nil {
+		return err
+	}
+	writeEmpty(c, http.StatusOK)
+	return nil
+}

@@ -1,0 +1,104 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/zugang/zugang/aggregator/store/storetest"
+)
+
+const hookPath = "/auth/mgmt/v1/tenants/demo/webhook"
+
+func TestWebhookEndpointManagement(t *testing.T) {
+	h := newHarness(t)
+	admin := h.adminToken()
+	call := func(method, path, token, body string) response {
+		t.Helper()
+		hdr := bearer(token)
+		if body != "" {
+			hdr = jsonHeader(hdr)
+		}
+		return h.do(request{method: method, path: path, header: hdr, body: body})
+	}
+	if res := call("GET", hookPath, admin, ""); res.Code != http.StatusNotFound {
+		t.Fatalf("no endpoint yet: %d", res.Code)
+	}
+	// A new endpoint without a secret gets one, shown only now.
+	res := call("PUT", hookPath, admin, `{"url":"https://app.example.com/hooks","eventTypes":["TRANSACTION","ERROR"]}`)
+	var put webhookJSON
+	res.json(t, &put)
+	if res.Code != http.StatusOK || len(put.Secrets) != 1 || !strings.HasPrefix(put.Secrets[0], "whsec_") {
+		t.Fatalf("PUT: %d %s", res.Code, res.body)
+	}
+	secret := put.Secrets[0]
+	var got webhookJSON
+	res = call("GET", hookPath, admin, "")
+	res.json(t, &got)
+	if got.URL != "https://app.example.com/hooks" || len(got.Secrets) != 0 || len(got.SecretHints) != 1 ||
+		!strings.HasSuffix(secret, strings.TrimPrefix(got.SecretHints[0], "whsec_…")) || strings.Join(typesOf(got), ",") != "TRANSACTION,ERROR" {
+		t.Fatalf("GET: %s", res.body)
+	}
+	// Changing the URL keeps the secret; a rotation carries two.
+	next := "whsec_" + strings.Repeat("QUJD", 8)
+	res = call("PUT", hookPath, admin, `{"url":"https://app.example.com/v2/hooks","secrets":["`+secret+`","`+next+`"]}`)
+	res.json(t, &put)
+	if res.Code != http.StatusOK || len(put.Secrets) != 2 || strings.Join(typesOf(put), ",") != "TRANSACTION,BALANCE,ERROR" {
+		t.Fatalf("rotation: %d %s", res.Code, res.body)
+	}
+	for _, k := range storetest.Keys(t, h.store) {
+		v := h.store.Client().Get(t.Context(), k).Val()
+		if strings.Contains(v, strings.TrimPrefix(secret, "whsec_")) || strings.Contains(v, strings.TrimPrefix(next, "whsec_")) {
+			t.Errorf("a webhook secret is stored in plaintext under %s", k)
+		}
+	}
+	for _, e := range h.logs.All() {
+		line, _ := json.Marshal(e.ContextMap())
+		if strings.Contains(e.Message+string(line), strings.TrimPrefix(secret, "whsec_")) {
+			t.Errorf("a webhook secret was logged: %s %s", e.Message, line)
+		}
+	}
+	bad := []struct{ name, body string }{
+		{"relative URL", `{"url":"/hooks"}`},
+		{"not http", `{"url":"ftp://app.example.com/hooks"}`},
+		{"user info", `{"url":"https://u:p@app.example.com/hooks"}`},
+		{"secret without prefix", `{"url":"https://a.example.com","secret":"plain"}`},
+		{"short secret", `{"url":"https://a.example.com","secret":"whsec_QUJD"}`},
+		{"three secrets", `{"url":"https://a.example.com","secrets":["` + next + `","` + secret + `","` + next + `"]}`},
+		{"same secret twice", `{"url":"https://a.example.com","secrets":["` + next + `","` + next + `"]}`},
+		{"unknown event type", `{"url":"https://a.example.com","eventTypes":["PAYMENT"]}`},
+	}
+	for _, tc := range bad {
+		t.Run(tc.name, func(t *testing.T) {
+			res := call("PUT", hookPath, admin, tc.body)
+			if res.Code != http.StatusBadRequest || strings.Contains(string(res.body), "QUJD") {
+				t.Errorf("%d %s", res.Code, res.body)
+			}
+		})
+	}
+	// Only the tenant's own admin client: others see nothing or lack the scope.
+	if res := call("GET", hookPath, h.clientToken("acme-admin", acmeAdminSecret), ""); res.Code != http.StatusNotFound {
+		t.Errorf("another tenant's admin: %d", res.Code)
+	}
+	if res := call("GET", hookPath, h.clientToken("demo/partner", partnerSecret), ""); res.Code != http.StatusForbidden {
+		t.Errorf("a client without the scope: %d", res.Code)
+	}
+	if res := call("DELETE", hookPath, admin, ""); res.Code != http.StatusOK {
+		t.Fatalf("DELETE: %d", res.Code)
+	}
+	if res := call("GET", hookPath, admin, ""); res.Code != http.StatusNotFound {
+		t.Errorf("after DELETE: %d", res.Code)
+	}
+	if res := call("DELETE", hookPath, admin, ""); res.Code != http.StatusNotFound {
+		t.Errorf("second DELETE: %d", res.Code)
+	}
+}
+
+func typesOf(w webhookJSON) []string {
+	out := make([]string, len(w.EventTypes))
+	for i, t := range w.EventTypes {
+		out[i] = string(t)
+	}
+	return out
+}
