@@ -48,6 +48,15 @@ func (d *Directory) Client(id string) (*Client, bool) {
 	return c, ok
 }
 
+// TenantNames lists the tenants' names.
+func (d *Directory) TenantNames() []string {
+	names := make([]string, 0, len(d.tenants))
+	for _, t := range d.Tenants() {
+		names = append(names, t.Name)
+	}
+	return names
+}
+
 // Tenants returns all tenants sorted by name.
 func (d *Directory) Tenants() []*Tenant {
 	out := make([]*Tenant, len(d.names))

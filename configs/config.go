@@ -32,6 +32,7 @@ type Config struct {
 	Auth        Auth        `yaml:"auth"`
 	Credentials Credentials `yaml:"credentials" envPrefix:"CREDENTIALS_"` // keys that protect bank credentials
 	WebForm     WebForm     `yaml:"webForm" envPrefix:"WEBFORM_"`         // the REG/Protect web form
+	Delivery    Delivery    `yaml:"delivery" envPrefix:"WEBHOOK_"`        // how webhooks are sent
 	Tenants     []Tenant    `yaml:"tenants" env:"-"`                      // dev bootstrap; operators replace it
 	Users       []User      `yaml:"users" env:"-"`                        // users created at start if missing
 	// ProvidersFile optionally names a YAML file whose `providers:` list
@@ -83,6 +84,16 @@ func (r Redis) Embedded() bool { return r.URL == "" && len(r.Addrs) == 0 }
 type WebForm struct {
 	// SessionTTL is how long a session lives after the 451 that created it.
 	SessionTTL time.Duration `yaml:"sessionTTL" env:"SESSION_TTL"`
+}
+
+// Delivery configures how notifications are sent: each attempt's timeout
+// and the retry schedule (first retry after RetryInitial, doubling up to
+// RetryMax, for RetryWindow after the first attempt; then dead-lettered).
+type Delivery struct {
+	Timeout      time.Duration `yaml:"timeout" env:"TIMEOUT"`
+	RetryInitial time.Duration `yaml:"retryInitial" env:"RETRY_INITIAL"`
+	RetryMax     time.Duration `yaml:"retryMax" env:"RETRY_MAX"`
+	RetryWindow  time.Duration `yaml:"retryWindow" env:"RETRY_WINDOW"`
 }
 
 // Log configures logging.

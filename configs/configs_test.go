@@ -69,6 +69,7 @@ func TestEmbeddedDefaults(t *testing.T) {
 		Auth:        Auth{TokenTTL: 24 * time.Hour, BcryptCost: 10},
 		Credentials: Credentials{Padding: "oaep-sha1"},
 		WebForm:     WebForm{SessionTTL: 15 * time.Minute},
+		Delivery:    Delivery{Timeout: 10 * time.Second, RetryInitial: 10 * time.Second, RetryMax: time.Hour, RetryWindow: 24 * time.Hour},
 	}
 	if !reflect.DeepEqual(cfg.Server, want.Server) || !reflect.DeepEqual(cfg.Redis, want.Redis) ||
 		cfg.Log != want.Log || cfg.Auth != want.Auth || cfg.Credentials != want.Credentials {

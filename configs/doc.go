@@ -80,6 +80,10 @@
 //	ZUGANG_CREDENTIALS_SEAL_KEY          credentials.sealKey
 //	ZUGANG_CREDENTIALS_DEV_KEY_DIR       credentials.devKeyDir       (<user config dir>/zugang)
 //	ZUGANG_WEBFORM_SESSION_TTL           webForm.sessionTTL          (15m)
+//	ZUGANG_WEBHOOK_TIMEOUT               delivery.timeout            (10s)
+//	ZUGANG_WEBHOOK_RETRY_INITIAL         delivery.retryInitial       (10s)
+//	ZUGANG_WEBHOOK_RETRY_MAX             delivery.retryMax           (1h)
+//	ZUGANG_WEBHOOK_RETRY_WINDOW          delivery.retryWindow        (24h)
 //
 // The conventional REDIS_URL is a fallback: it is used only when nothing else
 // (file, ZUGANG_REDIS_URL or ZUGANG_REDIS_ADDRS) configures Redis. Without any

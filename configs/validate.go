@@ -48,6 +48,7 @@ func (c *Config) Validate() error {
 	c.Auth.validate(&p)
 	c.Credentials.validate(&p)
 	c.WebForm.validate(&p)
+	c.Delivery.validate(&p)
 	clients := c.validateTenants(&p)
 	c.validateUsers(&p, clients)
 	c.validateProviders(&p)
@@ -73,6 +74,20 @@ func (s *Server) validate(p *problems) {
 		if o != "*" && !isOrigin(o) {
 			p.add(fmt.Sprintf("server.corsOrigins[%d]", i), "must be * or an origin such as https://app.example.com (no path)")
 		}
+	}
+}
+
+func (d *Delivery) validate(p *problems) {
+	for _, f := range []struct {
+		path string
+		v    time.Duration
+	}{{"delivery.timeout", d.Timeout}, {"delivery.retryInitial", d.RetryInitial}, {"delivery.retryMax", d.RetryMax}, {"delivery.retryWindow", d.RetryWindow}} {
+		if f.v <= 0 {
+			p.add(f.path, "must be positive")
+		}
+	}
+	if d.RetryMax < d.RetryInitial {
+		p.add("delivery.retryMax", "must not be below retryInitial")
 	}
 }
 

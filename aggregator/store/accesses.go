@@ -227,6 +227,7 @@ func (s *Store) SaveAccess(ctx context.Context, a *aggregator.BankAccess, snap *
 	}
 	args := []any{a.Version, next.Version, a.Created.UnixNano(), esc(a.ID), lockToken, isNew}
 	var saved *redis.Cmd
+	notify := false
 	if snap == nil {
 		// On the deferred autopipeliner both commands leave in one batch,
 		// in this order.
@@ -240,6 +241,7 @@ func (s *Store) SaveAccess(ctx context.Context, a *aggregator.BankAccess, snap *
 		if encErr != nil {
 			return aggregator.Internal(op, encErr)
 		}
+		notify = writes.notify
 		err = s.client.Watch(ctx, func(tx *redis.Tx) error {
 			cur, err := tx.Get(ctx, version).Int64()
 			if err != nil && !errors.Is(err, redis.Nil) {
@@ -267,6 +269,13 @@ func (s *Store) SaveAccess(ctx context.Context, a *aggregator.BankAccess, snap *
 	switch n, _ := saved.Int(); n {
 	case 1:
 		a.Version, a.Lock, a.IndexedSCAs = next.Version, nil, len(a.SCAs)
+		if notify {
+			if err := s.markOutbox(ctx, a.Tenant, a.UserID); err != nil {
+				// The notifications are durable in the outbox; only the
+				// index entry is missing, and the next save adds it.
+				return unavailable(op, err)
+			}
+		}
 		return nil
 	case 0:
 		return staleAccess(op)
@@ -284,7 +293,8 @@ var errStale = errors.New("stale version")
 
 // snapshotWrites are the commands that merge a snapshot.
 type snapshotWrites struct {
-	apply func(ctx context.Context, p redis.Pipeliner)
+	apply  func(ctx context.Context, p redis.Pipeliner)
+	notify bool // the snapshot carries notifications for the outbox
 }
 
 func (s *Store) encodeSnapshot(a *aggregator.BankAccess, snap *aggregator.Snapshot) (snapshotWrites, error) {
@@ -321,7 +331,18 @@ func (s *Store) encodeSnapshot(a *aggregator.BankAccess, snap *aggregator.Snapsh
 		}
 		invRaw[pid] = raw
 	}
-	return snapshotWrites{apply: func(ctx context.Context, p redis.Pipeliner) {
+	notes := make([]any, len(snap.Notifications))
+	for i, n := range snap.Notifications {
+		raw, err := outboxEntry(n)
+		if err != nil {
+			return snapshotWrites{}, err
+		}
+		notes[i] = raw
+	}
+	return snapshotWrites{notify: len(notes) > 0, apply: func(ctx context.Context, p redis.Pipeliner) {
+		if len(notes) > 0 { // in the same MULTI as the data: both or neither
+			p.RPush(ctx, s.outboxKey(a.Tenant, a.UserID), notes...)
+		}
 		for pid, e := range byProduct {
 			// HSET and ZADD by transaction id: a re-fetch overwrites, never duplicates.
 			p.HSet(ctx, s.txKey(a.Tenant, a.UserID, a.ID, pid), e.hash)

@@ -20,6 +20,7 @@ import (
 	"github.com/zugang/zugang/aggregator"
 	"github.com/zugang/zugang/aggregator/store"
 	"github.com/zugang/zugang/configs"
+	"github.com/zugang/zugang/notifier"
 	_ "github.com/zugang/zugang/providers/all" // register every provider adapter
 	"github.com/zugang/zugang/regprotect"
 	"github.com/zugang/zugang/sca"
@@ -37,6 +38,7 @@ type Main struct {
 	Accesses   *aggregator.Accesses
 	WebForms   *aggregator.WebForms
 	Webhooks   *aggregator.Webhooks
+	Dispatcher *notifier.Dispatcher
 	Server     *web.Server
 	HTTP       *http.Server
 	Now        aggregator.Clock
@@ -125,6 +127,10 @@ func (m *Main) open(ctx context.Context) error {
 	if err := m.bootstrapWebhooks(ctx); err != nil {
 		return err
 	}
+	d := cfg.Delivery
+	m.Dispatcher = &notifier.Dispatcher{Store: m.Store, Endpoints: m.Webhooks, Tenants: dir.TenantNames, Timeout: d.Timeout,
+		Schedule: notifier.Schedule{Initial: d.RetryInitial, Max: d.RetryMax, Window: d.RetryWindow, Jitter: 0.2},
+		Now:      m.Now, Log: m.Log.Named("notifier")}
 	m.Accesses = &aggregator.Accesses{Store: m.Store, Providers: banks, Credentials: credKey, Sealer: sealer,
 		SCA: sca.Machine{}, Directory: dir, Now: m.Now, Log: m.Log.Named("accesses")}
 	base := cfg.Server.BaseURL
@@ -194,9 +200,15 @@ func (m *Main) Addr() net.Addr { return m.listener.Addr() }
 func (m *Main) Run(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- m.HTTP.Serve(m.listener) }()
+	// Background work stops before the store closes.
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	workDone := make(chan struct{})
+	go func() { defer close(workDone); m.Dispatcher.Run(workCtx) }()
+	stopWorkers := func() { stopWork(); <-workDone }
 	m.Log.Info("serving", zap.String("addr", m.Addr().String()), zap.String("baseURL", m.URL()))
 	select {
 	case err := <-errc:
+		stopWorkers()
 		m.close()
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
@@ -209,6 +221,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) && err == nil {
 		err = serr
 	}
+	stopWorkers()
 	m.close()
 	m.Log.Info("stopped")
 	_ = m.Log.Sync()

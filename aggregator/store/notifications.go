@@ -1,0 +1,298 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/zugang/zugang/aggregator"
+)
+
+var _ aggregator.NotificationStore = (*Store)(nil)
+
+// seenTTL is how long a sequenced notification's ID is remembered, so a
+// retried sequencing step never numbers it twice.
+const seenTTL = 7 * 24 * time.Hour
+
+func (s *Store) outboxKey(tenant, user string) string {
+	return s.prefix + userTag(tenant, user) + ":outbox"
+}
+
+// Tenant-slot keys of the notification path (see the package doc).
+func (s *Store) notifyKey(tenant, name string) string {
+	return s.prefix + tenantTag(tenant) + ":notify:" + name
+}
+
+func (s *Store) seenKey(tenant, id string) string { return s.notifyKey(tenant, "seen:"+esc(id)) }
+
+// markOutbox records that a user's outbox has entries. It runs after the
+// atomic save (the index lives in the tenant's slot); should the process
+// die in between, the entries stay durable and the next save of the same
+// user (or SweepOutboxes) indexes them.
+func (s *Store) markOutbox(ctx context.Context, tenant, user string) error {
+	return s.client.SAdd(ctx, s.notifyKey(tenant, "outbox-users"), user).Err()
+}
+
+// OutboxUsers lists users whose outbox may hold notifications.
+func (s *Store) OutboxUsers(ctx context.Context, tenant string) ([]string, error) {
+	users, err := s.client.SMembers(ctx, s.notifyKey(tenant, "outbox-users")).Result()
+	if err != nil {
+		return nil, unavailable("store.OutboxUsers", err)
+	}
+	return users, nil
+}
+
+// Outbox returns up to n of the user's oldest unnumbered notifications.
+func (s *Store) Outbox(ctx context.Context, tenant, user string, n int) ([]aggregator.Notification, error) {
+	const op = "store.Outbox"
+	raws, err := s.client.LRange(ctx, s.outboxKey(tenant, user), 0, int64(n)-1).Result()
+	if err != nil {
+		return nil, unavailable(op, err)
+	}
+	if len(raws) == 0 {
+		if err := s.unmarkIfEmpty(ctx, tenant, user); err != nil {
+			return nil, unavailable(op, err)
+		}
+		return nil, nil
+	}
+	out := make([]aggregator.Notification, len(raws))
+	for i, raw := range raws {
+		_, body, _ := strings.Cut(raw, "\n")
+		if err := json.Unmarshal([]byte(body), &out[i]); err != nil {
+			return nil, aggregator.Internal(op, err)
+		}
+	}
+	return out, nil
+}
+
+// outboxEntry is "<id>\n<JSON>": the id up front lets dropOutbox compare
+// entries without decoding them in Lua.
+func outboxEntry(n aggregator.Notification) (string, error) {
+	raw, err := json.Marshal(n)
+	if err != nil {
+		return "", err
+	}
+	return n.ID + "\n" + string(raw), nil
+}
+
+func (s *Store) unmarkIfEmpty(ctx context.Context, tenant, user string) error {
+	n, err := s.client.LLen(ctx, s.outboxKey(tenant, user)).Result()
+	if err != nil || n > 0 {
+		return err
+	}
+	if err := s.client.SRem(ctx, s.notifyKey(tenant, "outbox-users"), user).Err(); err != nil {
+		return err
+	}
+	// A save between the LLEN and the SREM re-marks after its MULTI, so
+	// nothing stays unindexed; check once more for the order save-then-SREM.
+	if n, err = s.client.LLen(ctx, s.outboxKey(tenant, user)).Result(); err == nil && n > 0 {
+		return s.markOutbox(ctx, tenant, user)
+	}
+	return err
+}
+
+// sequence numbers a notification once. KEYS: seen, serial, log, due;
+// ARGV: JSON, due (unix ms), seen TTL (s). Returns the serial.
+var sequence = redis.NewScript(`
+local s = redis.call('GET', KEYS[1])
+if s then
+	return tonumber(s)
+end
+local n = redis.call('INCR', KEYS[2])
+redis.call('SET', KEYS[1], n, 'EX', ARGV[3])
+redis.call('HSET', KEYS[3], n, ARGV[1])
+redis.call('ZADD', KEYS[4], ARGV[2], n)
+return n
+`)
+
+// Sequence numbers n for its tenant and makes its delivery due.
+func (s *Store) Sequence(ctx context.Context, n aggregator.Notification, due time.Time) (int64, error) {
+	const op = "store.Sequence"
+	n.Serial = 0
+	raw, err := json.Marshal(n)
+	if err != nil {
+		return 0, aggregator.Internal(op, err)
+	}
+	keys := []string{s.seenKey(n.Tenant, n.ID), s.notifyKey(n.Tenant, "serial"), s.notifyKey(n.Tenant, "log"), s.notifyKey(n.Tenant, "due")}
+	serial, err := sequence.Run(ctx, s.client, keys, raw, due.UnixMilli(), int64(seenTTL.Seconds())).Int64()
+	if err != nil {
+		return 0, unavailable(op, err)
+	}
+	return serial, nil
+}
+
+// dropOutbox pops the outbox's head while it is the next of the given ids,
+// so two sequencers dropping the same entries never drop a newer one.
+var dropOutbox = redis.NewScript(`
+for _, id in ipairs(ARGV) do
+	local head = redis.call('LINDEX', KEYS[1], 0)
+	if not head or string.sub(head, 1, #id + 1) ~= id .. '\n' then
+		return 0
+	end
+	redis.call('LPOP', KEYS[1])
+end
+return 1
+`)
+
+// DropOutbox removes the named entries from the head of the user's outbox.
+func (s *Store) DropOutbox(ctx context.Context, tenant, user string, ids []string) error {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	if err := dropOutbox.Run(ctx, s.client, []string{s.outboxKey(tenant, user)}, args...).Err(); err != nil {
+		return unavailable("store.DropOutbox", err)
+	}
+	return nil
+}
+
+// claimDue leases due deliveries. KEYS: due, log, tries; ARGV: now (ms),
+// lease end (ms), limit. Returns serial, JSON, tries triples.
+var claimDue = redis.NewScript(`
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])
+local out = {}
+for _, id in ipairs(ids) do
+	redis.call('ZADD', KEYS[1], ARGV[2], id)
+	out[#out + 1] = id
+	out[#out + 1] = redis.call('HGET', KEYS[2], id) or ''
+	out[#out + 1] = redis.call('HGET', KEYS[3], id) or ''
+end
+return out
+`)
+
+// ClaimDue leases up to n due deliveries of the tenant.
+func (s *Store) ClaimDue(ctx context.Context, tenant string, now time.Time, lease time.Duration, n int) ([]aggregator.Delivery, error) {
+	const op = "store.ClaimDue"
+	keys := []string{s.notifyKey(tenant, "due"), s.notifyKey(tenant, "log"), s.notifyKey(tenant, "tries")}
+	res, err := claimDue.Run(ctx, s.client, keys, now.UnixMilli(), now.Add(lease).UnixMilli(), n).StringSlice()
+	if err != nil {
+		return nil, unavailable(op, err)
+	}
+	out := make([]aggregator.Delivery, 0, len(res)/3)
+	for i := 0; i+2 < len(res); i += 3 {
+		serial, _ := strconv.ParseInt(res[i], 10, 64)
+		var d aggregator.Delivery
+		if err := json.Unmarshal([]byte(res[i+1]), &d.Notification); err != nil {
+			return nil, aggregator.Internal(op, err)
+		}
+		d.Serial = serial
+		if attempts, first, ok := strings.Cut(res[i+2], "|"); ok {
+			d.Attempts, _ = strconv.Atoi(attempts)
+			ms, _ := strconv.ParseInt(first, 10, 64)
+			d.FirstAttempt = time.UnixMilli(ms)
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// Delivered ends a delivery.
+func (s *Store) Delivered(ctx context.Context, tenant string, serial int64) error {
+	_, err := s.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.ZRem(ctx, s.notifyKey(tenant, "due"), serial)
+		p.HDel(ctx, s.notifyKey(tenant, "tries"), strconv.FormatInt(serial, 10))
+		return nil
+	})
+	if err != nil {
+		return unavailable("store.Delivered", err)
+	}
+	return nil
+}
+
+// Retry schedules the next attempt of a delivery.
+func (s *Store) Retry(ctx context.Context, tenant string, serial int64, attempts int, first, at time.Time) error {
+	_, err := s.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, s.notifyKey(tenant, "tries"), strconv.FormatInt(serial, 10),
+			strconv.Itoa(attempts)+"|"+strconv.FormatInt(first.UnixMilli(), 10))
+		p.ZAdd(ctx, s.notifyKey(tenant, "due"), redis.Z{Score: float64(at.UnixMilli()), Member: serial})
+		return nil
+	})
+	if err != nil {
+		return unavailable("store.Retry", err)
+	}
+	return nil
+}
+
+// DeadLetter gives up on a delivery.
+func (s *Store) DeadLetter(ctx context.Context, tenant string, serial int64, at time.Time) error {
+	_, err := s.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.ZRem(ctx, s.notifyKey(tenant, "due"), serial)
+		p.HDel(ctx, s.notifyKey(tenant, "tries"), strconv.FormatInt(serial, 10))
+		p.ZAdd(ctx, s.notifyKey(tenant, "dead"), redis.Z{Score: float64(at.UnixMilli()), Member: serial})
+		return nil
+	})
+	if err != nil {
+		return unavailable("store.DeadLetter", err)
+	}
+	return nil
+}
+
+// Notifications returns the logged notifications with serials in [from, to].
+func (s *Store) Notifications(ctx context.Context, tenant string, from, to int64) ([]aggregator.Notification, error) {
+	const op = "store.Notifications"
+	if from < 1 || to < from {
+		return []aggregator.Notification{}, nil
+	}
+	fields := make([]string, 0, to-from+1)
+	for i := from; i <= to; i++ {
+		fields = append(fields, strconv.FormatInt(i, 10))
+	}
+	raws, err := s.client.HMGet(ctx, s.notifyKey(tenant, "log"), fields...).Result()
+	if err != nil {
+		return nil, unavailable(op, err)
+	}
+	out := make([]aggregator.Notification, 0, len(raws))
+	for i, r := range raws {
+		raw, ok := r.(string)
+		if !ok {
+			continue // beyond the last serial
+		}
+		var n aggregator.Notification
+		if err := json.Unmarshal([]byte(raw), &n); err != nil {
+			return nil, aggregator.Internal(op, err)
+		}
+		n.Serial = from + int64(i)
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// DeadLetters lists the dead-lettered serials, oldest first.
+func (s *Store) DeadLetters(ctx context.Context, tenant string) ([]int64, error) {
+	ids, err := s.client.ZRange(ctx, s.notifyKey(tenant, "dead"), 0, -1).Result()
+	if err != nil {
+		return nil, unavailable("store.DeadLetters", err)
+	}
+	out := make([]int64, len(ids))
+	for i, id := range ids {
+		out[i], _ = strconv.ParseInt(id, 10, 64)
+	}
+	return out, nil
+}
+
+// redeliver moves a dead letter back to the due set. KEYS: dead, due;
+// ARGV: serial, due (ms). Returns 0 when it was not dead-lettered.
+var redeliver = redis.NewScript(`
+if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then
+	return 0
+end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+return 1
+`)
+
+// Redeliver makes a dead-lettered delivery due again.
+func (s *Store) Redeliver(ctx context.Context, tenant string, serial int64, at time.Time) error {
+	const op = "store.Redeliver"
+	n, err := redeliver.Run(ctx, s.client, []string{s.notifyKey(tenant, "dead"), s.notifyKey(tenant, "due")}, serial, at.UnixMilli()).Int()
+	if err != nil {
+		return unavailable(op, err)
+	}
+	if n == 0 {
+		return aggregator.NotFound(op, "dead-lettered notification")
+	}
+	return nil
+}

@@ -1,0 +1,214 @@
+package notifier
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/zugang/zugang/aggregator"
+)
+
+// Endpoints gives a tenant's endpoint with its secrets opened
+// (aggregator.Webhooks implements it).
+type Endpoints interface {
+	ActiveEndpoint(ctx context.Context, tenant string) (aggregator.WebhookEndpoint, error)
+}
+
+// UserAgent names the sender, as BANKSapi's "BANKSapi Notifier" does.
+const UserAgent = "Zugang Notifier"
+
+// Dispatcher moves notifications from the users' outboxes into each
+// tenant's numbered log and delivers them. Every gateway process runs one;
+// all of their state is in the store, so any of them may die at any time.
+type Dispatcher struct {
+	Store     aggregator.NotificationStore
+	Endpoints Endpoints
+	Tenants   func() []string // the tenants to serve
+	Client    *http.Client    // nil: http.DefaultClient's transport
+	Schedule  Schedule        // zero: DefaultSchedule
+	Timeout   time.Duration   // per attempt; 0: 10 s
+	Lease     time.Duration   // how long a claimed delivery is this process's; 0: Timeout + 20 s
+	Batch     int             // deliveries claimed at once per tenant; 0: 50
+	Tick      time.Duration   // how often Run looks for work; 0: 1 s
+	Now       aggregator.Clock
+	Log       *zap.Logger
+}
+
+func (d *Dispatcher) defaults() {
+	if d.Client == nil {
+		d.Client = &http.Client{}
+	}
+	if d.Schedule == (Schedule{}) {
+		d.Schedule = DefaultSchedule
+	}
+	if d.Timeout <= 0 {
+		d.Timeout = 10 * time.Second
+	}
+	if d.Lease <= 0 {
+		d.Lease = d.Timeout + 20*time.Second
+	}
+	if d.Batch <= 0 {
+		d.Batch = 50
+	}
+	if d.Tick <= 0 {
+		d.Tick = time.Second
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Log == nil {
+		d.Log = zap.NewNop()
+	}
+}
+
+// Run sequences and delivers until ctx ends.
+func (d *Dispatcher) Run(ctx context.Context) {
+	d.defaults()
+	t := time.NewTicker(d.Tick)
+	defer t.Stop()
+	for {
+		for _, tenant := range d.Tenants() {
+			if _, err := d.SequenceTenant(ctx, tenant); err != nil && ctx.Err() == nil {
+				d.Log.Warn("sequencing notifications failed", zap.String("tenant", tenant), zap.Error(err))
+			}
+			if _, err := d.DeliverTenant(ctx, tenant); err != nil && ctx.Err() == nil {
+				d.Log.Warn("delivering notifications failed", zap.String("tenant", tenant), zap.Error(err))
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// SequenceTenant numbers what the tenant's outboxes hold and returns how
+// many it numbered. Without an endpoint, or for event types the endpoint
+// did not subscribe to, notifications are dropped unnumbered, so serials
+// count exactly what is sent.
+func (d *Dispatcher) SequenceTenant(ctx context.Context, tenant string) (int, error) {
+	d.defaults()
+	users, err := d.Store.OutboxUsers(ctx, tenant)
+	if err != nil || len(users) == 0 {
+		return 0, err
+	}
+	ep, err := d.Endpoints.ActiveEndpoint(ctx, tenant)
+	hasEndpoint := err == nil
+	if err != nil && !aggregator.IsNotFound(err) {
+		return 0, err
+	}
+	numbered := 0
+	for _, user := range users {
+		for {
+			notes, err := d.Store.Outbox(ctx, tenant, user, d.Batch)
+			if err != nil {
+				return numbered, err
+			}
+			if len(notes) == 0 {
+				break
+			}
+			ids := make([]string, len(notes))
+			for i, n := range notes {
+				ids[i] = n.ID
+				if !hasEndpoint || !ep.Wants(n.Type) {
+					continue
+				}
+				if _, err := d.Store.Sequence(ctx, n, d.Now()); err != nil {
+					return numbered, err
+				}
+				numbered++
+			}
+			if err := d.Store.DropOutbox(ctx, tenant, user, ids); err != nil {
+				return numbered, err
+			}
+		}
+	}
+	return numbered, nil
+}
+
+// DeliverTenant sends the tenant's due deliveries once and returns how
+// many the receiver accepted.
+func (d *Dispatcher) DeliverTenant(ctx context.Context, tenant string) (int, error) {
+	d.defaults()
+	due, err := d.Store.ClaimDue(ctx, tenant, d.Now(), d.Lease, d.Batch)
+	if err != nil || len(due) == 0 {
+		return 0, err
+	}
+	ep, err := d.Endpoints.ActiveEndpoint(ctx, tenant)
+	if err != nil && !aggregator.IsNotFound(err) {
+		return 0, err
+	}
+	accepted := 0
+	for _, dl := range due {
+		var sendErr error
+		if err != nil {
+			sendErr = fmt.Errorf("the tenant has no webhook endpoint")
+		} else {
+			sendErr = d.send(ctx, ep, dl.Notification)
+		}
+		if sendErr == nil {
+			if err := d.Store.Delivered(ctx, tenant, dl.Serial); err != nil {
+				return accepted, err
+			}
+			accepted++
+			continue
+		}
+		if err := d.failed(ctx, tenant, dl, sendErr); err != nil {
+			return accepted, err
+		}
+	}
+	return accepted, nil
+}
+
+// failed schedules the next attempt or dead-letters the delivery.
+func (d *Dispatcher) failed(ctx context.Context, tenant string, dl aggregator.Delivery, cause error) error {
+	now := d.Now()
+	first := dl.FirstAttempt
+	if first.IsZero() {
+		first = now
+	}
+	failures := dl.Attempts + 1
+	log := d.Log.With(zap.String("tenant", tenant), zap.Int64("serial", dl.Serial), zap.Int("failures", failures))
+	if d.Schedule.GiveUp(first, now) {
+		log.Warn("webhook dead-lettered", zap.Error(cause))
+		return d.Store.DeadLetter(ctx, tenant, dl.Serial, now)
+	}
+	next := now.Add(d.Schedule.Delay(failures, jitter()))
+	log.Info("webhook delivery failed; retrying", zap.Time("next", next), zap.Error(cause))
+	return d.Store.Retry(ctx, tenant, dl.Serial, failures, first, next)
+}
+
+// send POSTs one signed notification; only a 2xx answer counts.
+func (d *Dispatcher) send(ctx context.Context, ep aggregator.WebhookEndpoint, n aggregator.Notification) error {
+	body, err := Body(n)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, d.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ep.URL, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", UserAgent)
+	if err := Sign(req.Header, n.ID, d.Now(), body, ep.Secrets); err != nil {
+		return err
+	}
+	res, err := d.Client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10)) // reuse the connection
+	if res.StatusCode < 200 || res.StatusCode > 299 {
+		return fmt.Errorf("the endpoint answered %d", res.StatusCode)
+	}
+	return nil
+}
