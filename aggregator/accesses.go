@@ -52,6 +52,7 @@ type Accesses struct {
 	SCA         SCAMachine
 	Directory   *Directory
 	WebForms    WebFormStarter // sends REG/Protect clients to the web form
+	Scheduler   SyncScheduler  // plans background refreshes; nil: none
 	Now         Clock
 	Log         *zap.Logger
 }
@@ -347,6 +348,7 @@ func (a *Accesses) advance(ctx context.Context, prov Provider, acc *BankAccess, 
 	switch next {
 	case SCAFinalised:
 		keepTANChoice(acc, cur)
+		acc.Unattended = nil // a new consent, a new unattended budget
 		cur.ValidUntil = a.validUntil(acc, out, now)
 		cur.Challenge = nil
 		snap, err := a.fetch(ctx, prov, acc, creds, o)
@@ -418,7 +420,21 @@ func (a *Accesses) saveAttempt(ctx context.Context, acc *BankAccess, snap *Snaps
 	}
 	acc.Updated, acc.Status, acc.Messages = now, StatusComplete, nil
 	acc.Issues, acc.IssuesAt = nil, now
-	return a.Store.SaveAccess(ctx, acc, snap)
+	if err := a.Store.SaveAccess(ctx, acc, snap); err != nil {
+		return err
+	}
+	if a.Scheduler != nil {
+		if err := a.Scheduler.Schedule(ctx, acc); err != nil {
+			// The data is saved; the next user-driven fetch schedules again.
+			a.log(ctx).Warn("background refresh not scheduled", zap.String("access", acc.ID), zap.Error(err))
+		}
+	}
+	return nil
+}
+
+// SyncScheduler plans an access's next background refresh (Syncer).
+type SyncScheduler interface {
+	Schedule(ctx context.Context, acc *BankAccess) error
 }
 
 // bankFailed records a bank's refusal. A new access is stored with the

@@ -54,6 +54,11 @@ type Auth struct {
 	TokenTTL   time.Duration
 	BcryptCost int
 	Log        *zap.Logger
+	// Activity learns when a user's app acted for them (a user token was
+	// issued); the background sync refreshes active users more often.
+	Activity interface {
+		TouchUser(ctx context.Context, tenant, userID string, at time.Time) error
+	}
 
 	dummyHash []byte // compared against for unknown users, so timing does not reveal them
 }
@@ -163,6 +168,11 @@ func (a *Auth) issue(ctx context.Context, t Token) (Token, error) {
 	t.ValidTo = t.IssuedAt.Add(a.TokenTTL)
 	if err := a.Store.SaveToken(ctx, TokenDigest(t.AccessToken), t); err != nil {
 		return Token{}, err
+	}
+	if t.IsUser() && a.Activity != nil {
+		if err := a.Activity.TouchUser(ctx, t.Tenant, t.UserID, t.IssuedAt); err != nil {
+			LoggerFrom(ctx, a.Log).Warn("user activity not recorded", zap.Error(err))
+		}
 	}
 	LoggerFrom(ctx, a.Log).Info("token issued", zap.String("tenant", t.Tenant), zap.String("client", t.Client),
 		zap.String("user", t.UserID), zap.Time("validTo", t.ValidTo))

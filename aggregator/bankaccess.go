@@ -44,6 +44,7 @@ type BankAccess struct {
 	SealedCredentials []byte
 	SealedState       []byte
 	TANSettings       *TANSettings `json:",omitempty"` // the user's last choices, reused by the next SCA
+	Unattended        []time.Time  `json:",omitempty"` // background bank calls under the current consent
 	Version           int64        // optimistic concurrency: bumped by every save
 
 	// Lock is the claim LockAndLoad took on a consent; SaveAccess releases
@@ -127,6 +128,8 @@ type AccessStore interface {
 	Transactions(ctx context.Context, tenant, userID, accessID, productID string, from, to time.Time) ([]Transaction, error)
 	// Transaction returns one transaction of a product by id.
 	Transaction(ctx context.Context, tenant, userID, accessID, productID, txID string) (Transaction, error)
+	// UnknownTransactions returns which of ids the product has not stored.
+	UnknownTransactions(ctx context.Context, tenant, userID, accessID, productID string, ids []string) (map[string]bool, error)
 	// Investments returns a depot's positions.
 	Investments(ctx context.Context, tenant, userID, accessID, productID string) ([]Investment, error)
 	// LockAndLoad claims a consent for one step (KindConflict when another

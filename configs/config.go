@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"net"
 	"os"
 	"path/filepath"
@@ -33,6 +34,8 @@ type Config struct {
 	Credentials Credentials `yaml:"credentials" envPrefix:"CREDENTIALS_"` // keys that protect bank credentials
 	WebForm     WebForm     `yaml:"webForm" envPrefix:"WEBFORM_"`         // the REG/Protect web form
 	Delivery    Delivery    `yaml:"delivery" envPrefix:"WEBHOOK_"`        // how webhooks are sent
+	Sync        Sync        `yaml:"sync" envPrefix:"SYNC_"`               // background refresh
+	Demo        Demo        `yaml:"demo" envPrefix:"DEMO_"`               // the demo bank's shortcuts
 	Tenants     []Tenant    `yaml:"tenants" env:"-"`                      // dev bootstrap; operators replace it
 	Users       []User      `yaml:"users" env:"-"`                        // users created at start if missing
 	// ProvidersFile optionally names a YAML file whose `providers:` list
@@ -94,6 +97,24 @@ type Delivery struct {
 	RetryInitial time.Duration `yaml:"retryInitial" env:"RETRY_INITIAL"`
 	RetryMax     time.Duration `yaml:"retryMax" env:"RETRY_MAX"`
 	RetryWindow  time.Duration `yaml:"retryWindow" env:"RETRY_WINDOW"`
+}
+
+// Sync configures the background refresh of accesses added with sync:
+// true (see aggregator.SyncPolicy for the rule).
+type Sync struct {
+	Interval         time.Duration `yaml:"interval" env:"INTERVAL"`
+	Jitter           time.Duration `yaml:"jitter" env:"JITTER"`
+	UnattendedPerDay int           `yaml:"unattendedPerDay" env:"UNATTENDED_PER_DAY"`
+	Tick             time.Duration `yaml:"tick" env:"TICK"`   // how often a worker looks for due refreshes
+	Lease            time.Duration `yaml:"lease" env:"LEASE"` // a claimed refresh is one worker's this long
+}
+
+// Demo holds settings of the demo bank that are handy as environment
+// variables; they fill the demo providers' settings that do not set them.
+type Demo struct {
+	// BookingInterval books a card payment every interval (e.g. 1s for a
+	// demo of webhooks); 0 keeps one business day.
+	BookingInterval time.Duration `yaml:"bookingInterval" env:"BOOKING_INTERVAL"`
 }
 
 // Log configures logging.
@@ -241,8 +262,16 @@ type Provider struct {
 func (c *Config) ProviderSettings() map[string]map[string]any {
 	out := make(map[string]map[string]any, len(c.Providers))
 	for _, p := range c.Providers {
-		if p.Settings != nil {
-			out[strings.ToLower(p.ID)] = p.Settings
+		settings := p.Settings
+		if _, set := settings["bookingInterval"]; p.Adapter == "demo" && c.Demo.BookingInterval > 0 && !set {
+			settings = maps.Clone(settings)
+			if settings == nil {
+				settings = map[string]any{}
+			}
+			settings["bookingInterval"] = c.Demo.BookingInterval.String()
+		}
+		if settings != nil {
+			out[strings.ToLower(p.ID)] = settings
 		}
 	}
 	return out

@@ -70,6 +70,7 @@ func TestEmbeddedDefaults(t *testing.T) {
 		Credentials: Credentials{Padding: "oaep-sha1"},
 		WebForm:     WebForm{SessionTTL: 15 * time.Minute},
 		Delivery:    Delivery{Timeout: 10 * time.Second, RetryInitial: 10 * time.Second, RetryMax: time.Hour, RetryWindow: 24 * time.Hour},
+		Sync:        Sync{Interval: 6 * time.Hour, Jitter: 30 * time.Minute, UnattendedPerDay: 4, Tick: time.Second, Lease: 2 * time.Minute},
 	}
 	if !reflect.DeepEqual(cfg.Server, want.Server) || !reflect.DeepEqual(cfg.Redis, want.Redis) ||
 		cfg.Log != want.Log || cfg.Auth != want.Auth || cfg.Credentials != want.Credentials {

@@ -84,6 +84,12 @@
 //	ZUGANG_WEBHOOK_RETRY_INITIAL         delivery.retryInitial       (10s)
 //	ZUGANG_WEBHOOK_RETRY_MAX             delivery.retryMax           (1h)
 //	ZUGANG_WEBHOOK_RETRY_WINDOW          delivery.retryWindow        (24h)
+//	ZUGANG_SYNC_INTERVAL                 sync.interval               (6h)
+//	ZUGANG_SYNC_JITTER                   sync.jitter                 (30m)
+//	ZUGANG_SYNC_UNATTENDED_PER_DAY       sync.unattendedPerDay       (4)
+//	ZUGANG_SYNC_TICK                     sync.tick                   (1s)
+//	ZUGANG_SYNC_LEASE                    sync.lease                  (2m)
+//	ZUGANG_DEMO_BOOKING_INTERVAL         demo.bookingInterval        (0: one business day)
 //
 // The conventional REDIS_URL is a fallback: it is used only when nothing else
 // (file, ZUGANG_REDIS_URL or ZUGANG_REDIS_ADDRS) configures Redis. Without any

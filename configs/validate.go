@@ -49,6 +49,10 @@ func (c *Config) Validate() error {
 	c.Credentials.validate(&p)
 	c.WebForm.validate(&p)
 	c.Delivery.validate(&p)
+	c.Sync.validate(&p)
+	if c.Demo.BookingInterval < 0 {
+		p.add("demo.bookingInterval", "must not be negative")
+	}
 	clients := c.validateTenants(&p)
 	c.validateUsers(&p, clients)
 	c.validateProviders(&p)
@@ -74,6 +78,24 @@ func (s *Server) validate(p *problems) {
 		if o != "*" && !isOrigin(o) {
 			p.add(fmt.Sprintf("server.corsOrigins[%d]", i), "must be * or an origin such as https://app.example.com (no path)")
 		}
+	}
+}
+
+func (s *Sync) validate(p *problems) {
+	if s.Interval < time.Second {
+		p.add("sync.interval", "must be at least 1s")
+	}
+	if s.Jitter < 0 || s.Jitter >= s.Interval {
+		p.add("sync.jitter", "must be at least 0 and below the interval")
+	}
+	if s.UnattendedPerDay < 1 {
+		p.add("sync.unattendedPerDay", "must be at least 1")
+	}
+	if s.Tick <= 0 {
+		p.add("sync.tick", "must be positive")
+	}
+	if s.Lease < time.Second {
+		p.add("sync.lease", "must be at least 1s")
 	}
 }
 

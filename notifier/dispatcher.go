@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sync"
 	"time"
 
 	"go.uber.org/zap"
@@ -32,7 +33,7 @@ type Dispatcher struct {
 	Client    *http.Client    // nil: http.DefaultClient's transport
 	Schedule  Schedule        // zero: DefaultSchedule
 	Timeout   time.Duration   // per attempt; 0: 10 s
-	Lease     time.Duration   // how long a claimed delivery is this process's; 0: Timeout + 20 s
+	Lease     time.Duration   // how long a claimed delivery is this process's; 0: Timeout + 5 s
 	Batch     int             // deliveries claimed at once per tenant; 0: 50
 	Tick      time.Duration   // how often Run looks for work; 0: 1 s
 	Now       aggregator.Clock
@@ -50,7 +51,7 @@ func (d *Dispatcher) defaults() {
 		d.Timeout = 10 * time.Second
 	}
 	if d.Lease <= 0 {
-		d.Lease = d.Timeout + 20*time.Second
+		d.Lease = d.Timeout + 5*time.Second
 	}
 	if d.Batch <= 0 {
 		d.Batch = 50
@@ -144,22 +145,28 @@ func (d *Dispatcher) DeliverTenant(ctx context.Context, tenant string) (int, err
 	if err != nil && !aggregator.IsNotFound(err) {
 		return 0, err
 	}
-	accepted := 0
-	for _, dl := range due {
-		var sendErr error
+	// All of a batch go out at once, so the whole batch is done within one
+	// attempt's timeout, well inside the lease.
+	results := make([]error, len(due))
+	var sending sync.WaitGroup
+	for i, dl := range due {
 		if err != nil {
-			sendErr = fmt.Errorf("the tenant has no webhook endpoint")
-		} else {
-			sendErr = d.send(ctx, ep, dl.Notification)
+			results[i] = fmt.Errorf("the tenant has no webhook endpoint")
+			continue
 		}
-		if sendErr == nil {
+		sending.Go(func() { results[i] = d.send(ctx, ep, dl.Notification) })
+	}
+	sending.Wait()
+	accepted := 0
+	for i, dl := range due {
+		if sendErr := results[i]; sendErr == nil {
 			if err := d.Store.Delivered(ctx, tenant, dl.Serial); err != nil {
 				return accepted, err
 			}
 			accepted++
 			continue
 		}
-		if err := d.failed(ctx, tenant, dl, sendErr); err != nil {
+		if err := d.failed(ctx, tenant, dl, results[i]); err != nil {
 			return accepted, err
 		}
 	}

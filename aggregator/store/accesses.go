@@ -610,3 +610,22 @@ func (s *Store) AccessVersion(ctx context.Context, tenant, userID, id string) (i
 	}
 	return v, nil
 }
+
+// UnknownTransactions returns which of ids the product has not stored.
+func (s *Store) UnknownTransactions(ctx context.Context, tenant, userID, accessID, productID string, ids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	// HMGET answers nil for a field the hash lacks.
+	known, err := s.client.HMGet(ctx, s.txKey(tenant, userID, accessID, productID), ids...).Result()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, unavailable("store.UnknownTransactions", err)
+	}
+	for i, id := range ids {
+		if i >= len(known) || known[i] == nil {
+			out[id] = true
+		}
+	}
+	return out, nil
+}

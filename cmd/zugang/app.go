@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -39,6 +40,7 @@ type Main struct {
 	WebForms   *aggregator.WebForms
 	Webhooks   *aggregator.Webhooks
 	Dispatcher *notifier.Dispatcher
+	Syncer     *aggregator.Syncer
 	Server     *web.Server
 	HTTP       *http.Server
 	Now        aggregator.Clock
@@ -95,6 +97,7 @@ func (m *Main) open(ctx context.Context) error {
 		return err
 	}
 	m.Auth = aggregator.NewAuth(dir, m.Store, m.Now, cfg.Auth.TokenTTL, cfg.Auth.BcryptCost, m.Log.Named("auth"))
+	m.Auth.Activity = m.Store
 	m.Management = aggregator.NewManagement(m.Auth)
 	if err := m.bootstrapUsers(ctx); err != nil {
 		return err
@@ -133,6 +136,9 @@ func (m *Main) open(ctx context.Context) error {
 		Now:      m.Now, Log: m.Log.Named("notifier")}
 	m.Accesses = &aggregator.Accesses{Store: m.Store, Providers: banks, Credentials: credKey, Sealer: sealer,
 		SCA: sca.Machine{}, Directory: dir, Now: m.Now, Log: m.Log.Named("accesses")}
+	m.Syncer = &aggregator.Syncer{Accesses: m.Accesses, Queue: m.Store, Now: m.Now, Log: m.Log.Named("sync"), Lease: cfg.Sync.Lease,
+		Policy: aggregator.SyncPolicy{Interval: cfg.Sync.Interval, Jitter: cfg.Sync.Jitter, UnattendedPerDay: cfg.Sync.UnattendedPerDay}}
+	m.Accesses.Scheduler = m.Syncer
 	base := cfg.Server.BaseURL
 	m.WebForms = &aggregator.WebForms{Store: m.Store, Accesses: m.Accesses, Providers: catalogue, Directory: dir,
 		ReturnURL: func(id string) string { return base + regprotect.BasePath + "/" + url.PathEscape(id) },
@@ -202,9 +208,10 @@ func (m *Main) Run(ctx context.Context) error {
 	go func() { errc <- m.HTTP.Serve(m.listener) }()
 	// Background work stops before the store closes.
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
-	workDone := make(chan struct{})
-	go func() { defer close(workDone); m.Dispatcher.Run(workCtx) }()
-	stopWorkers := func() { stopWork(); <-workDone }
+	var work sync.WaitGroup
+	work.Go(func() { m.Dispatcher.Run(workCtx) })
+	work.Go(func() { m.Syncer.Run(workCtx, m.Config.Sync.Tick) })
+	stopWorkers := func() { stopWork(); work.Wait() }
 	m.Log.Info("serving", zap.String("addr", m.Addr().String()), zap.String("baseURL", m.URL()))
 	select {
 	case err := <-errc:

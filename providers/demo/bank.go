@@ -32,6 +32,7 @@ type Bank struct {
 	now     aggregator.Clock
 	baseURL string
 	latency time.Duration
+	booking time.Duration // the booking-interval setting; 0: one business day
 	logins  map[string]Login
 
 	mu        sync.Mutex
@@ -48,7 +49,7 @@ func New(cfg aggregator.ProviderConfig) (aggregator.Provider, error) {
 	if err != nil {
 		return nil, errors.New("demo: settings: " + err.Error())
 	}
-	b := &Bank{now: cfg.Now, baseURL: strings.TrimRight(cfg.BaseURL, "/"), latency: s.latency,
+	b := &Bank{now: cfg.Now, baseURL: strings.TrimRight(cfg.BaseURL, "/"), latency: s.latency, booking: s.bookingInterval,
 		logins: make(map[string]Login, len(s.logins)), wrongPINs: map[string]int{}}
 	for _, l := range s.logins {
 		b.logins[l.UserID] = l
@@ -179,7 +180,7 @@ func (b *Bank) Fetch(ctx context.Context, req aggregator.FetchRequest) (aggregat
 		return aggregator.Snapshot{}, &aggregator.Error{Kind: aggregator.KindInvalid, Op: op, Code: aggregator.CodeWrongCredentials,
 			Message: "Zugangsdaten nicht korrekt", Details: "Die Bank kennt diesen Zugang nicht mehr."}
 	}
-	return filter(generate(l, now), req), nil
+	return filter(generateBooks(l, now, b.booking).snap, req), nil
 }
 
 // filter applies a fetch request's selection to a full snapshot.

@@ -436,9 +436,11 @@ type books struct {
 
 // generate returns a login's products, the transactions of the two years
 // before now (whole days, by booking date) and the depot positions.
-func generate(login Login, now time.Time) aggregator.Snapshot { return generateBooks(login, now).snap }
+func generate(login Login, now time.Time) aggregator.Snapshot {
+	return generateBooks(login, now, 0).snap
+}
 
-func generateBooks(login Login, now time.Time) books {
+func generateBooks(login Login, now time.Time, every time.Duration) books {
 	loc := berlin()
 	now = now.In(loc)
 	today := dayOf(now)
@@ -471,6 +473,11 @@ func generateBooks(login Login, now time.Time) books {
 		}
 		sortByBooking(txs[first:])
 	}
+	if every > 0 && every < 24*time.Hour {
+		extra, sum := p.intraday(today, now, every, loc)
+		txs = append(txs, extra...)
+		saldo[giro] += sum
+	}
 	b := books{opening: map[string]int64{}}
 	for a := giro; a < nAccounts; a++ {
 		b.opening[p.ids[a]] = opening[a]
@@ -483,6 +490,41 @@ func generateBooks(login Login, now time.Time) books {
 		Fetched:      now,
 	}
 	return b
+}
+
+// intradayShown is how many of today's interval bookings a fetch lists;
+// the balance counts them all, and the gateway keeps what it fetched.
+const intradayShown = 200
+
+// intradayMerchants are where the interval bookings are card payments.
+var intradayMerchants = []string{"REWE Markt GmbH", "Bäckerei Schäfer", "DB Fernverkehr AG", "Aral Tankstelle", "dm-drogerie markt",
+	"Edeka Center", "Stadtwerke Parkhaus", "Apotheke am Markt"}
+
+// intraday is the booking-interval setting: since midnight a card payment
+// on the Girokonto every interval, deterministic from the login, the day
+// and its number, so every fetch sees the same ones plus the new. It
+// returns the newest intradayShown and the sum of all.
+func (p *profile) intraday(today day, now time.Time, every time.Duration, loc *time.Location) ([]aggregator.Transaction, int64) {
+	n := int64(now.Sub(today.in(loc)) / every)
+	var sum int64
+	var txs []aggregator.Transaction
+	for i := int64(1); i <= n; i++ {
+		key := p.login.UserID + "|" + p.ids[giro] + "|" + today.String() + "|" + every.String() + "|" + strconv.FormatInt(i, 10)
+		id := uuid.NewSHA1(txNamespace(), []byte(key))
+		h := seedOf(key)
+		amount := -int64(100 + h%4900) // 1,00 to 49,99 EUR
+		sum += amount
+		if i <= n-intradayShown {
+			continue
+		}
+		at := today.in(loc).Add(time.Duration(i) * every)
+		merchant := intradayMerchants[h%uint64(len(intradayMerchants))]
+		txs = append(txs, aggregator.Transaction{ID: id.String(), Hash: uuid.NewSHA1(hashNamespace(), []byte(key)).String(),
+			ProductID: p.ids[giro], Betrag: cents(amount), Buchungsdatum: today.in(loc), Wertstellungsdatum: today.in(loc),
+			Buchungstext: "KARTENZAHLUNG", GegenkontoInhaber: merchant,
+			Verwendungszweck: merchant + " " + at.Format("2006-01-02T15:04:05") + " Debitk.1 2031-12"})
+	}
+	return txs, sum
 }
 
 // berlin is the zone of the bank's dates, taken from the domain's wire

@@ -131,7 +131,7 @@ func TestTransactions(t *testing.T) {
 func TestBalanceInvariant(t *testing.T) {
 	for _, l := range DefaultLogins() {
 		for _, now := range []time.Time{testNow(), testNow().AddDate(0, 5, 3), time.Date(2020, 6, 30, 23, 59, 0, 0, berlin())} {
-			bk := generateBooks(l, now)
+			bk := generateBooks(l, now, 0)
 			sums := map[string]decimal.Decimal{}
 			for _, tx := range bk.snap.Transactions {
 				sums[tx.ProductID] = sums[tx.ProductID].Add(tx.Betrag)
@@ -352,5 +352,43 @@ func TestTextHelpers(t *testing.T) {
 		if want := time.Date(y, m, dd, 0, 0, 0, 0, time.UTC).Format("2006-01-02"); d.String() != want {
 			t.Errorf("day %d String() = %s, want %s", d, d, want)
 		}
+	}
+}
+
+// TestBookingInterval: with the setting, a card payment is booked every
+// interval since midnight; a later fetch sees the same ones plus the new,
+// and the Girokonto's balance moves by exactly their amounts.
+func TestBookingInterval(t *testing.T) {
+	l := DefaultLogins()[0]
+	midnight := time.Date(2026, 11, 20, 0, 0, 0, 0, berlin())
+	at := func(d time.Duration) books { return generateBooks(l, midnight.Add(d), time.Second) }
+	early, later := at(10*time.Second+500*time.Millisecond), at(13*time.Second)
+	daily := generateBooks(l, midnight.Add(13*time.Second), 0)
+	count := func(b books) (n int, sum int64) {
+		for _, tx := range b.snap.Transactions {
+			if tx.Buchungstext == "KARTENZAHLUNG" && strings.Contains(tx.Verwendungszweck, "2026-11-20T00:00:") {
+				n++
+				sum += tx.Betrag.Shift(2).IntPart()
+			}
+		}
+		return n, sum
+	}
+	n1, _ := count(early)
+	n2, sum2 := count(later)
+	if n1 != 10 || n2 != 13 {
+		t.Fatalf("interval bookings: %d then %d, want 10 then 13", n1, n2)
+	}
+	ids := map[string]bool{}
+	for _, tx := range later.snap.Transactions {
+		ids[tx.ID] = true
+	}
+	for _, tx := range early.snap.Transactions {
+		if !ids[tx.ID] {
+			t.Fatalf("transaction %s of the earlier fetch is gone or changed its id", tx.ID)
+		}
+	}
+	giro := func(b books) int64 { return b.snap.Products[0].Saldo.Shift(2).IntPart() }
+	if got, want := giro(later)-giro(daily), sum2; got != want || sum2 >= 0 {
+		t.Errorf("balance moved by %d cents, the bookings sum to %d", got, want)
 	}
 }

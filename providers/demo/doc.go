@@ -33,6 +33,8 @@
 // every key optional, unknown keys are errors):
 //
 //	latency: 250ms          # simulated bank latency per call (default 0s)
+//	bookingInterval: 1s     # a card payment on the Girokonto every interval since
+//	                        # midnight (default: new bookings once per business day)
 //	logins:                 # replaces the default logins
 //	  - userid: anna
 //	    pin: "12345"        # quote PINs: YAML reads 007 as the number 7

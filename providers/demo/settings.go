@@ -66,8 +66,9 @@ func holderFor(userID string) string {
 
 // settings are the demo adapter's settings.
 type settings struct {
-	latency time.Duration
-	logins  []Login
+	latency         time.Duration
+	bookingInterval time.Duration
+	logins          []Login
 }
 
 // decodeSettings reads the adapter's settings as YAML decoding leaves them
@@ -84,6 +85,12 @@ func decodeSettings(m map[string]any) (settings, error) {
 				return settings{}, fmt.Errorf("latency: %w", err)
 			}
 			s.latency = d
+		case "bookingInterval":
+			d, err := duration(v)
+			if err != nil {
+				return settings{}, fmt.Errorf("bookingInterval: %w", err)
+			}
+			s.bookingInterval = d
 		case "logins":
 			logins, err := decodeLogins(v)
 			if err != nil {
@@ -91,7 +98,7 @@ func decodeSettings(m map[string]any) (settings, error) {
 			}
 			s.logins = logins
 		default:
-			return settings{}, fmt.Errorf("unknown setting %q (known: latency, logins)", k)
+			return settings{}, fmt.Errorf("unknown setting %q (known: latency, bookingInterval, logins)", k)
 		}
 	}
 	return s, nil
