@@ -23,12 +23,22 @@ type WebhookService interface {
 	// secrets, which only this call ever returns.
 	PutEndpoint(ctx context.Context, p Principal, tenant string, in WebhookEndpoint) (WebhookEndpoint, error)
 	DeleteEndpoint(ctx context.Context, p Principal, tenant string) error
+	// Notifications reads sent or pending notifications by serial range
+	// (at most MaxNotificationRange at once), for a receiver that missed some.
+	Notifications(ctx context.Context, p Principal, tenant string, from, to int64) ([]Notification, error)
+	// DeadLetters lists the serials given up on; Redeliver sends one again.
+	DeadLetters(ctx context.Context, p Principal, tenant string) ([]int64, error)
+	Redeliver(ctx context.Context, p Principal, tenant string, serial int64) error
 }
+
+// MaxNotificationRange bounds one read of the notification log.
+const MaxNotificationRange = 500
 
 // Webhooks implements WebhookService.
 type Webhooks struct {
 	Store  WebhookStore
-	Sealer SecretSealer // the secrets are kept sealed, bound to their tenant
+	Notes  NotificationStore // the numbered notifications
+	Sealer SecretSealer      // the secrets are kept sealed, bound to their tenant
 	Now    Clock
 	Log    *zap.Logger
 }
@@ -154,6 +164,34 @@ func (w *Webhooks) DeleteEndpoint(ctx context.Context, p Principal, tenant strin
 		return err
 	}
 	return w.Store.DeleteEndpoint(ctx, tenant)
+}
+
+// Notifications reads the tenant's log by serial range.
+func (w *Webhooks) Notifications(ctx context.Context, p Principal, tenant string, from, to int64) ([]Notification, error) {
+	const op = "webhooks.Notifications"
+	if err := ownTenant(p, tenant, op); err != nil {
+		return nil, err
+	}
+	if from < 1 || to < from || to-from >= MaxNotificationRange {
+		return nil, invalidf(op, "from and to must be serials with 1 <= from <= to and at most %d at once", MaxNotificationRange)
+	}
+	return w.Notes.Notifications(ctx, tenant, from, to)
+}
+
+// DeadLetters lists the tenant's dead-lettered serials.
+func (w *Webhooks) DeadLetters(ctx context.Context, p Principal, tenant string) ([]int64, error) {
+	if err := ownTenant(p, tenant, "webhooks.DeadLetters"); err != nil {
+		return nil, err
+	}
+	return w.Notes.DeadLetters(ctx, tenant)
+}
+
+// Redeliver makes a dead-lettered notification due now.
+func (w *Webhooks) Redeliver(ctx context.Context, p Principal, tenant string, serial int64) error {
+	if err := ownTenant(p, tenant, "webhooks.Redeliver"); err != nil {
+		return err
+	}
+	return w.Notes.Redeliver(ctx, tenant, serial, w.Now())
 }
 
 // CheckWebhookEndpoint is the one rule set for endpoints from the API and

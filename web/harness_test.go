@@ -141,7 +141,7 @@ func newHarnessWithLog(t testing.TB, log *zap.Logger) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hooks := &aggregator.Webhooks{Store: st, Sealer: sealer, Now: clk.Now, Log: log}
+	hooks := &aggregator.Webhooks{Store: st, Notes: st, Sealer: sealer, Now: clk.Now, Log: log}
 	srv := New(Options{BaseURL: testBase, CORSOrigins: []string{"https://app.example.com"}, Auth: auth,
 		Management: aggregator.NewManagement(auth), Providers: cat, Accesses: accesses, Redirects: accesses,
 		WebForm: pages, WebForms: forms, Webhooks: hooks, Ready: st, Log: log, Now: clk.Now})

@@ -160,6 +160,9 @@ func (s *Server) routes(r *gin.Engine) {
 		mg.GET("/:tenant/webhook", read(aggregator.ScopeWebhookRead), handle(s.getWebhook))
 		mg.PUT("/:tenant/webhook", read(aggregator.ScopeWebhookModify), handle(s.putWebhook))
 		mg.DELETE("/:tenant/webhook", read(aggregator.ScopeWebhookModify), handle(s.deleteWebhook))
+		mg.GET("/:tenant/webhook/notifications", read(aggregator.ScopeWebhookRead), handle(s.webhookNotifications))
+		mg.GET("/:tenant/webhook/dead-letters", read(aggregator.ScopeWebhookRead), handle(s.webhookDeadLetters))
+		mg.POST("/:tenant/webhook/dead-letters/:serial/redeliver", read(aggregator.ScopeWebhookModify), handle(s.redeliverWebhook))
 	}
 
 	pv := r.Group("/providers/v2")

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -71,6 +73,56 @@ func (s *Server) putWebhook(c *gin.Context) error {
 
 func (s *Server) deleteWebhook(c *gin.Context) error {
 	if err := s.webhooks.DeleteEndpoint(c.Request.Context(), principal(c), c.Param("tenant")); err != nil {
+		return err
+	}
+	writeEmpty(c, http.StatusOK)
+	return nil
+}
+
+// webhookNotifications is GET …/webhook/notifications?from=&to=: the
+// tenant's numbered notifications, as they were (or will be) sent.
+func (s *Server) webhookNotifications(c *gin.Context) error {
+	const op = "web.webhookNotifications"
+	from, errFrom := strconv.ParseInt(c.Query("from"), 10, 64)
+	to, errTo := strconv.ParseInt(c.DefaultQuery("to", c.Query("from")), 10, 64)
+	if errFrom != nil || errTo != nil {
+		return &aggregator.Error{Kind: aggregator.KindInvalid, Op: op, Message: "from and to must be serial numbers"}
+	}
+	notes, err := s.webhooks.Notifications(c.Request.Context(), principal(c), c.Param("tenant"), from, to)
+	if err != nil {
+		return err
+	}
+	items := make([]json.RawMessage, 0, len(notes))
+	for _, n := range notes {
+		raw, err := aggregator.NotificationJSON(n)
+		if err != nil {
+			return aggregator.Internal(op, err)
+		}
+		items = append(items, raw)
+	}
+	writeJSON(c, http.StatusOK, items)
+	return nil
+}
+
+// webhookDeadLetters is GET …/webhook/dead-letters.
+func (s *Server) webhookDeadLetters(c *gin.Context) error {
+	serials, err := s.webhooks.DeadLetters(c.Request.Context(), principal(c), c.Param("tenant"))
+	if err != nil {
+		return err
+	}
+	writeJSON(c, http.StatusOK, struct {
+		Serials []int64 `json:"serials"`
+	}{serials})
+	return nil
+}
+
+// redeliverWebhook is POST …/webhook/dead-letters/{serial}/redeliver.
+func (s *Server) redeliverWebhook(c *gin.Context) error {
+	serial, err := strconv.ParseInt(c.Param("serial"), 10, 64)
+	if err != nil {
+		return aggregator.NotFound("web.redeliverWebhook", "dead-lettered notification")
+	}
+	if err := s.webhooks.Redeliver(c.Request.Context(), principal(c), c.Param("tenant"), serial); err != nil {
 		return err
 	}
 	writeEmpty(c, http.StatusOK)

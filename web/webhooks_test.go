@@ -6,6 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+
+	"github.com/zugang/zugang/aggregator"
 	"github.com/zugang/zugang/aggregator/store/storetest"
 )
 
@@ -101,4 +105,46 @@ func typesOf(w webhookJSON) []string {
 		out[i] = string(t)
 	}
 	return out
+}
+
+// TestWebhookLogAndDeadLetters: the log reads by serial range; a dead
+// letter is listed and redelivered.
+func TestWebhookLogAndDeadLetters(t *testing.T) {
+	h := newHarness(t)
+	admin := h.adminToken()
+	ctx := t.Context()
+	for i, payee := range []string{"REWE", "Miete", "Stadtwerke"} {
+		amount := decimal.RequireFromString("-1" + strings.Repeat("0", i))
+		n := aggregator.Notification{ID: uuid.NewString(), Type: aggregator.NotifyTransaction, Tenant: "demo", UserID: "u1",
+			AccessID: "a1", Occurred: h.clock.Now(), ProductID: "DE02", NewTransactions: []aggregator.NotifiedTransaction{{PayeeName: payee, Amount: &amount}}}
+		if _, err := h.store.Sequence(ctx, n, h.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := h.store.DeadLetter(ctx, "demo", 2, h.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		method, path string
+		status       int
+		want         string
+	}{
+		{"GET", hookPath + "/notifications?from=2&to=9", 200, `"payeeName":"Miete"`},
+		{"GET", hookPath + "/notifications?from=3", 200, `"serial":3`},
+		{"GET", hookPath + "/notifications?from=0&to=2", 400, ""},
+		{"GET", hookPath + "/notifications?from=x", 400, ""},
+		{"GET", hookPath + "/notifications?from=1&to=1000", 400, ""},
+		{"GET", hookPath + "/dead-letters", 200, `{"serials":[2]}`},
+		{"POST", hookPath + "/dead-letters/2/redeliver", 200, ""},
+		{"POST", hookPath + "/dead-letters/2/redeliver", 404, ""},
+		{"POST", hookPath + "/dead-letters/x/redeliver", 404, ""},
+		{"GET", hookPath + "/dead-letters", 200, `{"serials":[]}`},
+		{"GET", "/auth/mgmt/v1/tenants/acme/webhook/dead-letters", 404, ""},
+	}
+	for _, tc := range cases {
+		res := h.do(request{method: tc.method, path: tc.path, header: bearer(admin)})
+		if res.Code != tc.status || !strings.Contains(string(res.body), tc.want) {
+			t.Errorf("%s %s: %d %s", tc.method, tc.path, res.Code, res.body)
+		}
+	}
 }

@@ -126,7 +126,7 @@ func (m *Main) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.Webhooks = &aggregator.Webhooks{Store: m.Store, Sealer: sealer, Now: m.Now, Log: m.Log.Named("webhooks")}
+	m.Webhooks = &aggregator.Webhooks{Store: m.Store, Notes: m.Store, Sealer: sealer, Now: m.Now, Log: m.Log.Named("webhooks")}
 	if err := m.bootstrapWebhooks(ctx); err != nil {
 		return err
 	}
