@@ -254,8 +254,7 @@ func (s *Store) SaveAccess(ctx context.Context, a *aggregator.BankAccess, snap *
 				p.Set(ctx, stage, raw, stageTTL)
 				// EVAL, not EVALSHA: a transaction cannot fall back on NOSCRIPT.
 				saved = saveAccess.Eval(ctx, p, keys, args...)
-				writes.apply(ctx, p)
-				return nil
+				return writes.apply(ctx, p)
 			})
 			return err
 		}, version)
@@ -293,13 +292,13 @@ var errStale = errors.New("stale version")
 
 // snapshotWrites are the commands that merge a snapshot.
 type snapshotWrites struct {
-	apply  func(ctx context.Context, p redis.Pipeliner)
+	apply  func(ctx context.Context, p redis.Pipeliner) error
 	notify bool // the snapshot carries notifications for the outbox
 }
 
 func (s *Store) encodeSnapshot(a *aggregator.BankAccess, snap *aggregator.Snapshot) (snapshotWrites, error) {
 	if snap == nil {
-		return snapshotWrites{apply: func(context.Context, redis.Pipeliner) {}}, nil
+		return snapshotWrites{apply: func(context.Context, redis.Pipeliner) error { return nil }}, nil
 	}
 	type entry struct {
 		hash  map[string]any
@@ -339,10 +338,7 @@ func (s *Store) encodeSnapshot(a *aggregator.BankAccess, snap *aggregator.Snapsh
 		}
 		notes[i] = raw
 	}
-	return snapshotWrites{notify: len(notes) > 0, apply: func(ctx context.Context, p redis.Pipeliner) {
-		if len(notes) > 0 { // in the same MULTI as the data: both or neither
-			p.RPush(ctx, s.outboxKey(a.Tenant, a.UserID), notes...)
-		}
+	return snapshotWrites{notify: len(notes) > 0, apply: func(ctx context.Context, p redis.Pipeliner) error {
 		for pid, e := range byProduct {
 			// HSET and ZADD by transaction id: a re-fetch overwrites, never duplicates.
 			p.HSet(ctx, s.txKey(a.Tenant, a.UserID, a.ID, pid), e.hash)
@@ -351,6 +347,15 @@ func (s *Store) encodeSnapshot(a *aggregator.BankAccess, snap *aggregator.Snapsh
 		for pid, raw := range invRaw {
 			p.Set(ctx, s.investmentsKey(a.Tenant, a.UserID, a.ID, pid), raw, 0)
 		}
+		if s.failBeforeOutbox != nil { // tests: a crash between the data and its notifications
+			if err := s.failBeforeOutbox(); err != nil {
+				return err
+			}
+		}
+		if len(notes) > 0 { // in the same MULTI as the data: both or neither
+			p.RPush(ctx, s.outboxKey(a.Tenant, a.UserID), notes...)
+		}
+		return nil
 	}}, nil
 }
 

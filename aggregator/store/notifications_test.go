@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/zugang/zugang/aggregator"
+	"github.com/zugang/zugang/aggregator/store"
 	"github.com/zugang/zugang/aggregator/store/storetest"
 )
 
@@ -103,5 +105,41 @@ func TestSequenceAndDeliveries(t *testing.T) {
 	wantKind(t, s.Redeliver(ctx, a.Tenant, 2, now), aggregator.KindNotFound)
 	if back, _ := s.ClaimDue(ctx, a.Tenant, now, time.Minute, 10); len(back) != 1 || back[0].Serial != 2 {
 		t.Errorf("redelivered = %+v", back)
+	}
+}
+
+// TestCrashBetweenDataAndOutbox: a save that fails after queueing its data
+// and before queueing its notifications writes neither.
+func TestCrashBetweenDataAndOutbox(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := storetest.New(t)
+	a := newAccess(uuid.NewString())
+	if err := s.SaveAccess(ctx, a, nil); err != nil {
+		t.Fatal(err)
+	}
+	store.FailBeforeOutbox(s, func() error { return errors.New("crash") })
+	snap := &aggregator.Snapshot{Products: a.Products, Transactions: []aggregator.Transaction{tx("DE89370400440532013000", 3, "-7")},
+		Notifications: []aggregator.Notification{note(a, "Kiosk")}}
+	before := *a
+	if err := s.SaveAccess(ctx, a, snap); err == nil {
+		t.Fatal("the injected failure did not fail the save")
+	}
+	got, _ := s.Access(ctx, a.Tenant, a.UserID, a.ID)
+	txs, _ := s.Transactions(ctx, a.Tenant, a.UserID, a.ID, "DE89370400440532013000", time.Time{}, time.Time{})
+	out, _ := s.Outbox(ctx, a.Tenant, a.UserID, 10)
+	if got.Version != before.Version || len(txs) != 0 || len(out) != 0 {
+		t.Fatalf("after the crash: version %d (was %d), %d transactions, %d notifications: want nothing written",
+			got.Version, before.Version, len(txs), len(out))
+	}
+	// Without the failure the same save writes both.
+	store.FailBeforeOutbox(s, nil)
+	if err := s.SaveAccess(ctx, a, snap); err != nil {
+		t.Fatal(err)
+	}
+	txs, _ = s.Transactions(ctx, a.Tenant, a.UserID, a.ID, "DE89370400440532013000", time.Time{}, time.Time{})
+	out, _ = s.Outbox(ctx, a.Tenant, a.UserID, 10)
+	if len(txs) != 1 || len(out) != 1 {
+		t.Errorf("after the save: %d transactions, %d notifications", len(txs), len(out))
 	}
 }

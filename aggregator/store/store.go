@@ -45,6 +45,10 @@ type Store struct {
 	reads  redis.Cmdable // hot reads (token lookups): autopipelined when the client supports it
 	prefix string
 	now    func() time.Time // prunes expired index entries; Redis expiry uses the server clock anyway
+
+	// failBeforeOutbox, set only by tests, fails a save after its data is
+	// queued and before its notifications are (see export_test.go).
+	failBeforeOutbox func() error
 }
 
 var _ aggregator.Store = (*Store)(nil)

@@ -1,0 +1,5 @@
+package store
+
+// FailBeforeOutbox makes every save with a snapshot fail between its data
+// writes and its outbox write, as a crash there would.
+func FailBeforeOutbox(s *Store, f func() error) { s.failBeforeOutbox = f }
