@@ -33,8 +33,8 @@ type NotificationStore interface {
 	// ClaimDue leases up to n deliveries of the tenant that are due at now;
 	// a lease that runs out makes the delivery due again.
 	ClaimDue(ctx context.Context, tenant string, now time.Time, lease time.Duration, n int) ([]Delivery, error)
-	// Delivered ends a delivery after the receiver's 2xx.
-	Delivered(ctx context.Context, tenant string, serial int64) error
+	// Delivered ends deliveries after the receiver's 2xx, in one step.
+	Delivered(ctx context.Context, tenant string, serials ...int64) error
 	// Retry schedules the next attempt.
 	Retry(ctx context.Context, tenant string, serial int64, attempts int, first, at time.Time) error
 	// DeadLetter gives up on a delivery; it can be redelivered by hand.

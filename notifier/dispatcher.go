@@ -34,7 +34,7 @@ type Dispatcher struct {
 	Schedule  Schedule        // zero: DefaultSchedule
 	Timeout   time.Duration   // per attempt; 0: 10 s
 	Lease     time.Duration   // how long a claimed delivery is this process's; 0: Timeout + 5 s
-	Batch     int             // deliveries claimed at once per tenant; 0: 50
+	Batch     int             // requests in flight per tenant at most; 0: 50
 	Tick      time.Duration   // how often Run looks for work; 0: 1 s
 	Now       aggregator.Clock
 	Log       *zap.Logger
@@ -133,44 +133,83 @@ func (d *Dispatcher) SequenceTenant(ctx context.Context, tenant string) (int, er
 	return numbered, nil
 }
 
-// DeliverTenant sends the tenant's due deliveries once and returns how
-// many the receiver accepted.
+// deliveryWorkers claim and send batches side by side, so one slow
+// receiver answer does not hold back the next batch.
+const deliveryWorkers = 4
+
+// DeliverTenant sends the tenant's due deliveries until none is left and
+// returns how many the receiver accepted. At most Batch requests are in
+// flight at once.
 func (d *Dispatcher) DeliverTenant(ctx context.Context, tenant string) (int, error) {
 	d.defaults()
-	due, err := d.Store.ClaimDue(ctx, tenant, d.Now(), d.Lease, d.Batch)
-	if err != nil || len(due) == 0 {
-		return 0, err
-	}
 	ep, err := d.Endpoints.ActiveEndpoint(ctx, tenant)
 	if err != nil && !aggregator.IsNotFound(err) {
 		return 0, err
 	}
-	// All of a batch go out at once, so the whole batch is done within one
-	// attempt's timeout, well inside the lease.
+	var signer *Signer
+	if err == nil {
+		if signer, err = NewSigner(ep.Secrets); err != nil {
+			return 0, aggregator.Internal("notifier.DeliverTenant", err)
+		}
+	}
+	per := max(1, d.Batch/deliveryWorkers)
+	var (
+		mu       sync.Mutex
+		accepted int
+		firstErr error
+		workers  sync.WaitGroup
+	)
+	for range deliveryWorkers {
+		workers.Go(func() {
+			for ctx.Err() == nil {
+				n, more, err := d.deliverBatch(ctx, tenant, ep, signer, per)
+				mu.Lock()
+				accepted += n
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
+				mu.Unlock()
+				if err != nil || !more {
+					return
+				}
+			}
+		})
+	}
+	workers.Wait()
+	return accepted, firstErr
+}
+
+// deliverBatch claims up to n due deliveries, sends them at once and
+// records the answers; more reports whether the claim was full.
+func (d *Dispatcher) deliverBatch(ctx context.Context, tenant string, ep aggregator.WebhookEndpoint, signer *Signer, n int) (int, bool, error) {
+	due, err := d.Store.ClaimDue(ctx, tenant, d.Now(), d.Lease, n)
+	if err != nil || len(due) == 0 {
+		return 0, false, err
+	}
 	results := make([]error, len(due))
 	var sending sync.WaitGroup
 	for i, dl := range due {
-		if err != nil {
+		if signer == nil {
 			results[i] = fmt.Errorf("the tenant has no webhook endpoint")
 			continue
 		}
-		sending.Go(func() { results[i] = d.send(ctx, ep, dl.Notification) })
+		sending.Go(func() { results[i] = d.send(ctx, ep.URL, signer, dl.Notification) })
 	}
 	sending.Wait()
-	accepted := 0
+	var delivered []int64
 	for i, dl := range due {
-		if sendErr := results[i]; sendErr == nil {
-			if err := d.Store.Delivered(ctx, tenant, dl.Serial); err != nil {
-				return accepted, err
-			}
-			accepted++
+		if results[i] == nil {
+			delivered = append(delivered, dl.Serial)
 			continue
 		}
 		if err := d.failed(ctx, tenant, dl, results[i]); err != nil {
-			return accepted, err
+			return 0, false, err
 		}
 	}
-	return accepted, nil
+	if err := d.Store.Delivered(ctx, tenant, delivered...); err != nil {
+		return 0, false, err
+	}
+	return len(delivered), len(due) == n, nil
 }
 
 // failed schedules the next attempt or dead-letters the delivery.
@@ -192,20 +231,20 @@ func (d *Dispatcher) failed(ctx context.Context, tenant string, dl aggregator.De
 }
 
 // send POSTs one signed notification; only a 2xx answer counts.
-func (d *Dispatcher) send(ctx context.Context, ep aggregator.WebhookEndpoint, n aggregator.Notification) error {
+func (d *Dispatcher) send(ctx context.Context, url string, signer *Signer, n aggregator.Notification) error {
 	body, err := Body(n)
 	if err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, d.Timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ep.URL, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", UserAgent)
-	if err := Sign(req.Header, n.ID, d.Now(), body, ep.Secrets); err != nil {
+	if err := signer.Sign(req.Header, n.ID, d.Now(), body); err != nil {
 		return err
 	}
 	res, err := d.Client.Do(req)

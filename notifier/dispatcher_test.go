@@ -73,7 +73,7 @@ type setup struct {
 	acc   *aggregator.BankAccess
 }
 
-func newSetup(t *testing.T, tenant string, ep aggregator.WebhookEndpoint) setup {
+func newSetup(t testing.TB, tenant string, ep aggregator.WebhookEndpoint) setup {
 	t.Helper()
 	st := storetest.New(t)
 	key := make([]byte, 32)

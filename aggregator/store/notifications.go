@@ -190,11 +190,19 @@ func (s *Store) ClaimDue(ctx context.Context, tenant string, now time.Time, leas
 	return out, nil
 }
 
-// Delivered ends a delivery.
-func (s *Store) Delivered(ctx context.Context, tenant string, serial int64) error {
+// Delivered ends deliveries.
+func (s *Store) Delivered(ctx context.Context, tenant string, serials ...int64) error {
+	if len(serials) == 0 {
+		return nil
+	}
+	members := make([]any, len(serials))
+	fields := make([]string, len(serials))
+	for i, n := range serials {
+		members[i], fields[i] = n, strconv.FormatInt(n, 10)
+	}
 	_, err := s.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.ZRem(ctx, s.notifyKey(tenant, "due"), serial)
-		p.HDel(ctx, s.notifyKey(tenant, "tries"), strconv.FormatInt(serial, 10))
+		p.ZRem(ctx, s.notifyKey(tenant, "due"), members...)
+		p.HDel(ctx, s.notifyKey(tenant, "tries"), fields...)
 		return nil
 	})
 	if err != nil {
