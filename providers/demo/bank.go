@@ -36,7 +36,31 @@ type Bank struct {
 	logins  map[string]Login
 
 	mu        sync.Mutex
-	wrongPINs map[string]int // by user id; maxWrongPINs blocks the login for this Bank's lifetime
+	wrongPINs map[string]int   // by user id; maxWrongPINs blocks the login for this Bank's lifetime
+	days      map[string]books // a login's books of one day, by user id and day: the same all day
+}
+
+// maxCachedDays bounds the books kept; beyond it the cache starts afresh.
+const maxCachedDays = 256
+
+// dayBooks returns the login's books of now's day, generated once a day.
+func (b *Bank) dayBooks(l Login, now time.Time) books {
+	today := dayOf(now.In(berlin()))
+	key := l.UserID + "|" + today.String()
+	b.mu.Lock()
+	bk, ok := b.days[key]
+	b.mu.Unlock()
+	if ok {
+		return bk
+	}
+	bk = dayBooks(l, today) // outside the lock: two first fetches may both generate
+	b.mu.Lock()
+	if len(b.days) >= maxCachedDays {
+		clear(b.days)
+	}
+	b.days[key] = bk
+	b.mu.Unlock()
+	return bk
 }
 
 // New builds the demo bank from its catalogue entry and settings (see the
@@ -50,7 +74,7 @@ func New(cfg aggregator.ProviderConfig) (aggregator.Provider, error) {
 		return nil, errors.New("demo: settings: " + err.Error())
 	}
 	b := &Bank{now: cfg.Now, baseURL: strings.TrimRight(cfg.BaseURL, "/"), latency: s.latency, booking: s.bookingInterval,
-		logins: make(map[string]Login, len(s.logins)), wrongPINs: map[string]int{}}
+		logins: make(map[string]Login, len(s.logins)), wrongPINs: map[string]int{}, days: map[string]books{}}
 	for _, l := range s.logins {
 		b.logins[l.UserID] = l
 	}
@@ -180,7 +204,7 @@ func (b *Bank) Fetch(ctx context.Context, req aggregator.FetchRequest) (aggregat
 		return aggregator.Snapshot{}, &aggregator.Error{Kind: aggregator.KindInvalid, Op: op, Code: aggregator.CodeWrongCredentials,
 			Message: "Zugangsdaten nicht korrekt", Details: "Die Bank kennt diesen Zugang nicht mehr."}
 	}
-	return filter(generateBooks(l, now, b.booking).snap, req), nil
+	return filter(atTime(b.dayBooks(l, now), l, now, b.booking).snap, req), nil
 }
 
 // filter applies a fetch request's selection to a full snapshot.

@@ -440,10 +440,43 @@ func generate(login Login, now time.Time) aggregator.Snapshot {
 	return generateBooks(login, now, 0).snap
 }
 
+// generateBooks is a login's books at now: the day's books and, with a
+// booking interval, today's interval bookings.
 func generateBooks(login Login, now time.Time, every time.Duration) books {
+	return atTime(dayBooks(login, dayOf(now.In(berlin()))), login, now, every)
+}
+
+// atTime completes a day's books for the moment now without changing
+// them (they may be shared through the Bank's cache).
+func atTime(day books, login Login, now time.Time, every time.Duration) books {
 	loc := berlin()
 	now = now.In(loc)
-	today := dayOf(now)
+	out := day
+	out.snap.Fetched = now
+	out.snap.Products = append([]aggregator.Product(nil), day.snap.Products...)
+	out.snap.Transactions = append([]aggregator.Transaction(nil), day.snap.Transactions...)
+	out.snap.Investments = append([]aggregator.Investment(nil), day.snap.Investments...)
+	for i := range out.snap.Products {
+		out.snap.Products[i].Updated = now
+	}
+	if every > 0 && every < 24*time.Hour {
+		p := newProfile(login, newTables())
+		extra, sum := p.intraday(dayOf(now), now, every, loc)
+		out.snap.Transactions = append(out.snap.Transactions, extra...)
+		giroSaldo := out.snap.Products[0].Saldo.Add(cents(sum))
+		out.snap.Products[0].Saldo = &giroSaldo
+		if out.snap.Products[0].Verfuegungsrahmen != nil {
+			v := out.snap.Products[0].Verfuegungsrahmen.Add(cents(sum))
+			out.snap.Products[0].Verfuegungsrahmen = &v
+		}
+	}
+	return out
+}
+
+// dayBooks is everything booked up to the end of today (the expensive part
+// of a fetch, the same all day).
+func dayBooks(login Login, today day) books {
+	loc := berlin()
 	start := max(today.addYears(-2), epochDay())
 	p := newProfile(login, newTables())
 	l := simulate(p, today)
@@ -473,21 +506,15 @@ func generateBooks(login Login, now time.Time, every time.Duration) books {
 		}
 		sortByBooking(txs[first:])
 	}
-	if every > 0 && every < 24*time.Hour {
-		extra, sum := p.intraday(today, now, every, loc)
-		txs = append(txs, extra...)
-		saldo[giro] += sum
-	}
 	b := books{opening: map[string]int64{}}
 	for a := giro; a < nAccounts; a++ {
 		b.opening[p.ids[a]] = opening[a]
 	}
 	invs, depotValue := p.investments(today, loc)
 	b.snap = aggregator.Snapshot{
-		Products:     p.products(saldo, depotValue, today.in(loc), now),
+		Products:     p.products(saldo, depotValue, today.in(loc), time.Time{}),
 		Transactions: txs,
 		Investments:  invs,
-		Fetched:      now,
 	}
 	return b
 }
@@ -506,17 +533,18 @@ var intradayMerchants = []string{"REWE Markt GmbH", "Bäckerei Schäfer", "DB Fe
 // returns the newest intradayShown and the sum of all.
 func (p *profile) intraday(today day, now time.Time, every time.Duration, loc *time.Location) ([]aggregator.Transaction, int64) {
 	n := int64(now.Sub(today.in(loc)) / every)
+	base := seedOf(p.login.UserID + "|" + p.ids[giro] + "|" + today.String() + "|" + every.String())
 	var sum int64
 	var txs []aggregator.Transaction
 	for i := int64(1); i <= n; i++ {
-		key := p.login.UserID + "|" + p.ids[giro] + "|" + today.String() + "|" + every.String() + "|" + strconv.FormatInt(i, 10)
-		id := uuid.NewSHA1(txNamespace(), []byte(key))
-		h := seedOf(key)
+		h := mix(base + uint64(i))     // cheap: a day at one second is 86,400 bookings
 		amount := -int64(100 + h%4900) // 1,00 to 49,99 EUR
 		sum += amount
 		if i <= n-intradayShown {
 			continue
 		}
+		key := strconv.FormatUint(base, 16) + "|" + strconv.FormatInt(i, 10)
+		id := uuid.NewSHA1(txNamespace(), []byte(key))
 		at := today.in(loc).Add(time.Duration(i) * every)
 		merchant := intradayMerchants[h%uint64(len(intradayMerchants))]
 		txs = append(txs, aggregator.Transaction{ID: id.String(), Hash: uuid.NewSHA1(hashNamespace(), []byte(key)).String(),

@@ -68,3 +68,11 @@ func (r *rng) pickWeighted(weights []int) int {
 	}
 	return len(weights) - 1
 }
+
+// mix is SplitMix64's finaliser: a well-spread 64-bit value from any input.
+func mix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
