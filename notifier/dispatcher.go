@@ -67,9 +67,21 @@ func (d *Dispatcher) defaults() {
 	}
 }
 
-// Run sequences and delivers until ctx ends.
+// sweeper is implemented by stores that can find outboxes whose index
+// entry was lost in a crash (store.Store).
+type sweeper interface {
+	SweepOutboxes(ctx context.Context) error
+}
+
+// Run sequences and delivers until ctx ends. It first sweeps for outboxes
+// a crashed process left unindexed.
 func (d *Dispatcher) Run(ctx context.Context) {
 	d.defaults()
+	if sw, ok := d.Store.(sweeper); ok {
+		if err := sw.SweepOutboxes(ctx); err != nil && ctx.Err() == nil {
+			d.Log.Warn("sweeping outboxes failed", zap.Error(err))
+		}
+	}
 	t := time.NewTicker(d.Tick)
 	defer t.Stop()
 	for {

@@ -50,6 +50,25 @@
 //	                               ZSET  transaction id → booking date (unix seconds)
 //	P{t:<tenant>:u:<id>}:inv:<a>:<p>
 //	                               STRING a depot's positions (JSON)
+//	P{t:<tenant>:u:<id>}:outbox    LIST  "<notification id>\n<JSON>": notifications
+//	                                     written in the MULTI of the data change
+//	P{t:<tenant>:u:<id>}:seen      STRING when a token was last issued for the
+//	                                     user (unix ms; the sync's activity)
+//	P{t:<tenant>:u:<id>}:webforms  SET   the user's web-form session keys
+//	P{t:<tenant>:u:<id>}:terms     STRING when the user accepted the form's terms
+//	P{t:<tenant>}:webhook          STRING the tenant's endpoint (secrets sealed)
+//	P{t:<tenant>}:notify:outbox-users
+//	                               SET   users whose outbox may hold entries
+//	P{t:<tenant>}:notify:serial    STRING the last serial given
+//	P{t:<tenant>}:notify:seen:<id> STRING a sequenced notification's serial (7 d)
+//	P{t:<tenant>}:notify:log       HASH  serial → notification JSON
+//	P{t:<tenant>}:notify:due       ZSET  serial → next attempt or lease end (ms)
+//	P{t:<tenant>}:notify:tries     HASH  serial → "failures|first attempt ms"
+//	P{t:<tenant>}:notify:dead      ZSET  serial → when it was dead-lettered (ms)
+//	Psync:due:<0..15>              ZSET  "<tenant>|<user>|<access>" → next
+//	                                     refresh or lease end (ms)
+//	Pwebform:<digest>              STRING a web-form session (the id's SHA-256)
+//	Pwebform:<digest>:opened       STRING its once-only open claim
 //	Predirect:<digest>             STRING the consent a redirect token belongs
 //	                                     to (the token's SHA-256, with a TTL)
 //	Ptok:<digest>                  HASH  tenant, client, user, username, scope

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -32,7 +33,7 @@ func (s *Store) seenKey(tenant, id string) string { return s.notifyKey(tenant, "
 // markOutbox records that a user's outbox has entries. It runs after the
 // atomic save (the index lives in the tenant's slot); should the process
 // die in between, the entries stay durable and the next save of the same
-// user (or SweepOutboxes) indexes them.
+// user, or SweepOutboxes at the next start, indexes them.
 func (s *Store) markOutbox(ctx context.Context, tenant, user string) error {
 	return s.client.SAdd(ctx, s.notifyKey(tenant, "outbox-users"), user).Err()
 }
@@ -303,4 +304,61 @@ func (s *Store) Redeliver(ctx context.Context, tenant string, serial int64, at t
 		return aggregator.NotFound(op, "dead-lettered notification")
 	}
 	return nil
+}
+
+// SweepOutboxes indexes every non-empty outbox again. A process that died
+// between a save and its index entry (markOutbox) left one unindexed; the
+// dispatcher sweeps once at start, so such notifications wait at most until
+// the next start or the user's next save, and are never lost.
+func (s *Store) SweepOutboxes(ctx context.Context) error {
+	const op = "store.SweepOutboxes"
+	match := globEscape(s.prefix) + "{t:*:u:*}:outbox"
+	sweep := func(ctx context.Context, c redis.UniversalClient) error {
+		iter := c.Scan(ctx, 0, match, 500).Iterator()
+		for iter.Next(ctx) {
+			key := iter.Val()
+			tag := key[strings.Index(key, "{")+1 : strings.Index(key, "}")]
+			tenant, user, ok := parseUserTag(tag)
+			if !ok {
+				continue
+			}
+			if n, err := s.client.LLen(ctx, key).Result(); err == nil && n > 0 {
+				if err := s.markOutbox(ctx, tenant, user); err != nil {
+					return err
+				}
+			}
+		}
+		return iter.Err()
+	}
+	var err error
+	if cc, ok := s.client.(*redis.ClusterClient); ok {
+		err = cc.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error { return sweep(ctx, c) })
+	} else {
+		err = sweep(ctx, s.client)
+	}
+	if err != nil {
+		return unavailable(op, err)
+	}
+	return nil
+}
+
+// parseUserTag reverses userTag: "t:<tenant>:u:<user>", both escaped.
+func parseUserTag(tag string) (tenant, user string, ok bool) {
+	rest, ok := strings.CutPrefix(tag, "t:")
+	if !ok {
+		return "", "", false
+	}
+	t, u, ok := strings.Cut(rest, ":u:")
+	if !ok {
+		return "", "", false
+	}
+	tenant, err1 := url.QueryUnescape(t)
+	user, err2 := url.QueryUnescape(u)
+	return tenant, user, err1 == nil && err2 == nil
+}
+
+// globEscape quotes the glob characters of a literal key prefix.
+func globEscape(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`, `[`, `\[`, `]`, `\]`)
+	return r.Replace(s)
 }

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -141,5 +142,35 @@ func TestCrashBetweenDataAndOutbox(t *testing.T) {
 	out, _ = s.Outbox(ctx, a.Tenant, a.UserID, 10)
 	if len(txs) != 1 || len(out) != 1 {
 		t.Errorf("after the save: %d transactions, %d notifications", len(txs), len(out))
+	}
+}
+
+// TestSweepFindsUnindexedOutboxes: a process that died between a save and
+// the outbox's index entry loses nothing; the sweep at start indexes it.
+func TestSweepFindsUnindexedOutboxes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := storetest.New(t)
+	a := newAccess(uuid.NewString())
+	a.Tenant = "sweep-" + uuid.NewString()[:8]
+	if err := s.SaveAccess(ctx, a, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveAccess(ctx, a, &aggregator.Snapshot{Notifications: []aggregator.Notification{note(a, "Kiosk")}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range storetest.Keys(t, s) {
+		if strings.HasSuffix(k, ":notify:outbox-users") {
+			s.Client().Del(ctx, k) // the crash: the index entry never came
+		}
+	}
+	if users, _ := s.OutboxUsers(ctx, a.Tenant); len(users) != 0 {
+		t.Fatalf("index not removed: %v", users)
+	}
+	if err := s.SweepOutboxes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if users, _ := s.OutboxUsers(ctx, a.Tenant); len(users) != 1 || users[0] != a.UserID {
+		t.Errorf("after the sweep: %v", users)
 	}
 }
