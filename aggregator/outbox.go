@@ -44,6 +44,9 @@ type NotificationStore interface {
 	Notifications(ctx context.Context, tenant string, from, to int64) ([]Notification, error)
 	// DeadLetters lists the dead-lettered serials, oldest first.
 	DeadLetters(ctx context.Context, tenant string) ([]int64, error)
+	// TrimLog forgets logged notifications sequenced before before, unless
+	// their delivery is still pending.
+	TrimLog(ctx context.Context, tenant string, before time.Time) error
 	// Redeliver makes a dead-lettered delivery due again at at.
 	Redeliver(ctx context.Context, tenant string, serial int64, at time.Time) error
 }

@@ -28,7 +28,7 @@ type WebFormStarter interface {
 type WebFormService interface {
 	// Open binds the session to the browser that opens it first and
 	// returns the secret that browser keeps in a cookie.
-	Open(ctx context.Context, id, callbackURL, lang string) (WebFormSession, string, error)
+	Open(ctx context.Context, id string, uc UseCase, callbackURL, lang string) (WebFormSession, string, error)
 	// Session checks the browser's secret and returns the live session.
 	Session(ctx context.Context, id, secret string) (WebFormSession, error)
 	// Current says what the form shows next.
@@ -127,11 +127,16 @@ func (w *WebForms) Begin(ctx context.Context, p Principal, uc UseCase, accessID,
 }
 
 // Open binds the session to the first browser that opens it.
-func (w *WebForms) Open(ctx context.Context, id, callbackURL, lang string) (WebFormSession, string, error) {
+// A useCase other than the session's (the link was tampered with) is
+// refused like an unknown session; an absent one is accepted.
+func (w *WebForms) Open(ctx context.Context, id string, uc UseCase, callbackURL, lang string) (WebFormSession, string, error) {
 	const op = "webforms.Open"
 	ws, err := w.live(ctx, id)
 	if err != nil {
 		return WebFormSession{}, "", err
+	}
+	if uc != "" && uc != ws.UseCase {
+		return WebFormSession{}, "", NotFound(op, "web-form session")
 	}
 	var prefixes []string
 	if c, ok := w.Directory.Client(ws.Client); ok {

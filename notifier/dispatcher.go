@@ -36,6 +36,7 @@ type Dispatcher struct {
 	Lease     time.Duration   // how long a claimed delivery is this process's; 0: Timeout + 5 s
 	Batch     int             // requests in flight per tenant at most; 0: 50
 	Tick      time.Duration   // how often Run looks for work; 0: 1 s
+	Retention time.Duration   // how long the log keeps a notification for readers; 0: 30 days
 	Now       aggregator.Clock
 	Log       *zap.Logger
 }
@@ -58,6 +59,9 @@ func (d *Dispatcher) defaults() {
 	}
 	if d.Tick <= 0 {
 		d.Tick = time.Second
+	}
+	if d.Retention <= 0 {
+		d.Retention = 30 * 24 * time.Hour
 	}
 	if d.Now == nil {
 		d.Now = time.Now
@@ -84,7 +88,16 @@ func (d *Dispatcher) Run(ctx context.Context) {
 	}
 	t := time.NewTicker(d.Tick)
 	defer t.Stop()
+	lastTrim := time.Time{}
 	for {
+		if now := d.Now(); now.Sub(lastTrim) >= time.Hour { // trimming is cheap, but needs no haste
+			for _, tenant := range d.Tenants() {
+				if err := d.Store.TrimLog(ctx, tenant, now.Add(-d.Retention)); err != nil && ctx.Err() == nil {
+					d.Log.Warn("trimming the notification log failed", zap.String("tenant", tenant), zap.Error(err))
+				}
+			}
+			lastTrim = now
+		}
 		for _, tenant := range d.Tenants() {
 			if _, err := d.SequenceTenant(ctx, tenant); err != nil && ctx.Err() == nil {
 				d.Log.Warn("sequencing notifications failed", zap.String("tenant", tenant), zap.Error(err))

@@ -22,6 +22,8 @@
 //   - Delivery is at least once: a process that dies after the receiver's
 //     2xx but before recording it sends that notification again after the
 //     lease. Receivers deduplicate by webhook-id (or serial).
+//   - The log keeps a notification for Retention (30 days) for receivers
+//     that read missed ones; a delivery still pending is kept longer.
 //   - Without an endpoint, or for event types it did not subscribe to,
 //     notifications are dropped before they are numbered, so the serials
 //     count exactly what the receiver is sent.

@@ -103,7 +103,7 @@ func (h *Handler) sessionPath(id string) string { return BasePath + "/" + url.Pa
 func (h *Handler) open(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	lang := langOf(r, "")
-	ws, secret, err := h.forms.Open(r.Context(), q.Get("session"), q.Get("callbackUrl"), lang)
+	ws, secret, err := h.forms.Open(r.Context(), q.Get("session"), aggregator.UseCase(q.Get("useCase")), q.Get("callbackUrl"), lang)
 	if err != nil {
 		h.fail(w, r, lang, err)
 		return

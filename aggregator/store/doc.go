@@ -62,6 +62,9 @@
 //	P{t:<tenant>}:notify:serial    STRING the last serial given
 //	P{t:<tenant>}:notify:seen:<id> STRING a sequenced notification's serial (7 d)
 //	P{t:<tenant>}:notify:log       HASH  serial → notification JSON
+//	P{t:<tenant>}:notify:logged    ZSET  serial → when it was numbered (ms); the
+//	                                     log forgets what is older than the
+//	                                     retention (30 d) and no longer due
 //	P{t:<tenant>}:notify:due       ZSET  serial → next attempt or lease end (ms)
 //	P{t:<tenant>}:notify:tries     HASH  serial → "failures|first attempt ms"
 //	P{t:<tenant>}:notify:dead      ZSET  serial → when it was dead-lettered (ms)

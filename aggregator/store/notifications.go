@@ -96,8 +96,8 @@ func (s *Store) unmarkIfEmpty(ctx context.Context, tenant, user string) error {
 	return err
 }
 
-// sequence numbers a notification once. KEYS: seen, serial, log, due;
-// ARGV: JSON, due (unix ms), seen TTL (s). Returns the serial.
+// sequence numbers a notification once. KEYS: seen, serial, log, due,
+// logged; ARGV: JSON, due (unix ms), seen TTL (s). Returns the serial.
 var sequence = redis.NewScript(`
 local s = redis.call('GET', KEYS[1])
 if s then
@@ -107,6 +107,7 @@ local n = redis.call('INCR', KEYS[2])
 redis.call('SET', KEYS[1], n, 'EX', ARGV[3])
 redis.call('HSET', KEYS[3], n, ARGV[1])
 redis.call('ZADD', KEYS[4], ARGV[2], n)
+redis.call('ZADD', KEYS[5], ARGV[2], n)
 return n
 `)
 
@@ -118,7 +119,8 @@ func (s *Store) Sequence(ctx context.Context, n aggregator.Notification, due tim
 	if err != nil {
 		return 0, aggregator.Internal(op, err)
 	}
-	keys := []string{s.seenKey(n.Tenant, n.ID), s.notifyKey(n.Tenant, "serial"), s.notifyKey(n.Tenant, "log"), s.notifyKey(n.Tenant, "due")}
+	keys := []string{s.seenKey(n.Tenant, n.ID), s.notifyKey(n.Tenant, "serial"), s.notifyKey(n.Tenant, "log"), s.notifyKey(n.Tenant, "due"),
+		s.notifyKey(n.Tenant, "logged")}
 	serial, err := sequence.Run(ctx, s.client, keys, raw, due.UnixMilli(), int64(seenTTL.Seconds())).Int64()
 	if err != nil {
 		return 0, unavailable(op, err)
@@ -138,6 +140,33 @@ for _, id in ipairs(ARGV) do
 end
 return 1
 `)
+
+// trimLog forgets logged notifications sequenced before a time that are no
+// longer due (a dead letter that old is given up for good). KEYS: logged,
+// log, due, dead; ARGV: cutoff (ms), limit. Returns how many it looked at.
+var trimLog = redis.NewScript(`
+local old = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+for _, id in ipairs(old) do
+	if not redis.call('ZSCORE', KEYS[3], id) then
+		redis.call('HDEL', KEYS[2], id)
+		redis.call('ZREM', KEYS[1], id)
+		redis.call('ZREM', KEYS[4], id)
+	end
+end
+return #old
+`)
+
+// TrimLog forgets notifications sequenced before before (their serials
+// stay used); deliveries still pending are kept.
+func (s *Store) TrimLog(ctx context.Context, tenant string, before time.Time) error {
+	keys := []string{s.notifyKey(tenant, "logged"), s.notifyKey(tenant, "log"), s.notifyKey(tenant, "due"), s.notifyKey(tenant, "dead")}
+	// One pass of at most 10,000: what is still due stays in the range and
+	// would make an unbounded loop spin; the next hourly pass goes on.
+	if err := trimLog.Run(ctx, s.client, keys, before.UnixMilli(), 10000).Err(); err != nil {
+		return unavailable("store.TrimLog", err)
+	}
+	return nil
+}
 
 // DropOutbox removes the named entries from the head of the user's outbox.
 func (s *Store) DropOutbox(ctx context.Context, tenant, user string, ids []string) error {

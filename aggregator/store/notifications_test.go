@@ -174,3 +174,43 @@ func TestSweepFindsUnindexedOutboxes(t *testing.T) {
 		t.Errorf("after the sweep: %v", users)
 	}
 }
+
+// TestTrimLogKeepsWhatIsStillDue: old notifications leave the log unless
+// their delivery is pending; dead letters that old are given up.
+func TestTrimLogKeepsWhatIsStillDue(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := storetest.New(t)
+	a := newAccess(uuid.NewString())
+	a.Tenant = "trim-" + uuid.NewString()[:8]
+	t0 := time.UnixMilli(1_800_000_000_000)
+	for _, payee := range []string{"delivered", "pending", "dead", "recent"} {
+		at := t0
+		if payee == "recent" {
+			at = t0.Add(time.Hour)
+		}
+		if _, err := s.Sequence(ctx, note(a, payee), at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Delivered(ctx, a.Tenant, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeadLetter(ctx, a.Tenant, 3, t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.TrimLog(ctx, a.Tenant, t0.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Notifications(ctx, a.Tenant, 1, 4)
+	var serials []int64
+	for _, n := range got {
+		serials = append(serials, n.Serial)
+	}
+	if len(serials) != 2 || serials[0] != 2 || serials[1] != 4 {
+		t.Errorf("log after the trim: %v, want [2 4]", serials)
+	}
+	if dead, _ := s.DeadLetters(ctx, a.Tenant); len(dead) != 0 {
+		t.Errorf("dead letters after the trim: %v", dead)
+	}
+}

@@ -410,6 +410,7 @@ func TestWebFormSecurity(t *testing.T) {
 		{"callbackUrl of another site", base + "&callbackUrl=" + url.QueryEscape("https://evil.example/x"), http.StatusBadRequest},
 		{"callbackUrl that only starts like an allowed one", base + "&callbackUrl=" + url.QueryEscape("http://localhost.evil.example/x"), http.StatusBadRequest},
 		{"unknown session", g.c.base + "/customer/v2/webform?session=" + uuid.NewString() + "&callbackUrl=" + url.QueryEscape(callbackURL), http.StatusNotFound},
+		{"another use case", strings.Replace(location, "useCase=CREATE_ACCOUNT", "useCase=AUTHENTICATE_ACCOUNT", 1), http.StatusNotFound},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
