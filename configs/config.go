@@ -27,17 +27,22 @@ const (
 
 // Config is the whole configuration of a gateway process.
 type Config struct {
-	Server      Server      `yaml:"server"`
-	Redis       Redis       `yaml:"redis"`
-	Log         Log         `yaml:"log"`
-	Auth        Auth        `yaml:"auth"`
-	Credentials Credentials `yaml:"credentials" envPrefix:"CREDENTIALS_"` // keys that protect bank credentials
-	WebForm     WebForm     `yaml:"webForm" envPrefix:"WEBFORM_"`         // the REG/Protect web form
-	Delivery    Delivery    `yaml:"delivery" envPrefix:"WEBHOOK_"`        // how webhooks are sent
-	Sync        Sync        `yaml:"sync" envPrefix:"SYNC_"`               // background refresh
-	Demo        Demo        `yaml:"demo" envPrefix:"DEMO_"`               // the demo bank's shortcuts
-	Tenants     []Tenant    `yaml:"tenants" env:"-"`                      // dev bootstrap; operators replace it
-	Users       []User      `yaml:"users" env:"-"`                        // users created at start if missing
+	Server      Server        `yaml:"server"`
+	Redis       Redis         `yaml:"redis"`
+	Log         Log           `yaml:"log"`
+	Auth        Auth          `yaml:"auth"`
+	Credentials Credentials   `yaml:"credentials" envPrefix:"CREDENTIALS_"` // keys that protect bank credentials
+	WebForm     WebForm       `yaml:"webForm" envPrefix:"WEBFORM_"`         // the REG/Protect web form
+	Delivery    Delivery      `yaml:"delivery" envPrefix:"WEBHOOK_"`        // how webhooks are sent
+	Sync        Sync          `yaml:"sync" envPrefix:"SYNC_"`               // background refresh
+	Demo        Demo          `yaml:"demo" envPrefix:"DEMO_"`               // the demo bank's shortcuts
+	Limits      Limits        `yaml:"limits" envPrefix:"LIMITS_"`           // work one request or user may cause
+	RateLimit   RateLimit     `yaml:"rateLimit" envPrefix:"RATE_LIMIT_"`    // requests per client and per user
+	Login       LoginThrottle `yaml:"loginThrottle" envPrefix:"LOGIN_"`     // password and secret guessing
+	Egress      Egress        `yaml:"egress" envPrefix:"EGRESS_"`           // outbound calls a tenant steers
+	Metrics     Metrics       `yaml:"metrics" envPrefix:"METRICS_"`         // who reads /metrics, and where
+	Tenants     []Tenant      `yaml:"tenants" env:"-"`                      // dev bootstrap; operators replace it
+	Users       []User        `yaml:"users" env:"-"`                        // users created at start if missing
 	// ProvidersFile optionally names a YAML file whose `providers:` list
 	// replaces the catalogue. After Load it holds the path actually read.
 	ProvidersFile string     `yaml:"providersFile" env:"PROVIDERS_FILE"`
@@ -208,6 +213,8 @@ type Client struct {
 	RegProtect          bool     `yaml:"regProtect"`
 	CallbackURLPrefixes []string `yaml:"callbackUrlPrefixes"`
 	WebhookURL          string   `yaml:"webhookUrl"`
+	// RateLimit replaces rateLimit's rules for this client and its users.
+	RateLimit *ClientRateLimit `yaml:"rateLimit"`
 }
 
 // Role is a role a client offers its users.
@@ -320,6 +327,9 @@ func Load(path string, lookupEnv func(string) (string, bool)) (*Config, error) {
 		}
 		if keys["tenants"] && !keys["users"] {
 			cfg.Users = nil // the dev users belong to the replaced dev tenants
+		}
+		if !keys["egress"] {
+			cfg.Egress = Egress{} // loopback is a development convenience, never inherited
 		}
 	}
 	fileProviders := cfg.ProvidersFile

@@ -50,6 +50,11 @@ func (c *Config) Validate() error {
 	c.WebForm.validate(&p)
 	c.Delivery.validate(&p)
 	c.Sync.validate(&p)
+	c.Limits.validate(&p)
+	c.RateLimit.validate(&p)
+	c.Login.validate(&p)
+	c.Egress.validate(&p)
+	c.Metrics.validate(&p)
 	if c.Demo.BookingInterval < 0 {
 		p.add("demo.bookingInterval", "must not be negative")
 	}
