@@ -12,7 +12,9 @@
 // message code. The seed's codes (BA999, BA1011, BA3010, …) are used where
 // the seed defines a meaning. Failures of the HTTP exchange itself, for which
 // the seed defines no code, use codes named after the status they travel
-// with (BA400 bad request, BA401, BA403, BA404, BA405, BA409). They never
+// with (BA400 bad request, BA401, BA403, BA404, BA405, BA409, BA413 body too
+// large, BA415 wrong content type, BA422 a configured limit reached, BA429
+// rate limited or login throttled). They never
 // collide with the seed's four-digit codes.
 //
 // Time: wire timestamps are "YYYY-MM-DD hh:mm:ss" in Europe/Berlin (see

@@ -3,6 +3,7 @@ package aggregator
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Kind classifies an error for the caller. The web layer maps each Kind to
@@ -12,18 +13,22 @@ type Kind uint8
 // Error kinds. KindInternal is the zero value so an unclassified error is
 // never mistaken for a client error.
 const (
-	KindInternal        Kind = iota // 500: a bug or an unexpected failure
-	KindInvalid                     // 400: the request is malformed or breaks a rule
-	KindUnauthenticated             // 401: no or malformed credentials header
-	KindForbidden                   // 403: unknown/expired token or a missing scope
-	KindNotFound                    // 404: absent, or belongs to someone else
-	KindConflict                    // 409: duplicate, stale update, illegal transition
-	KindUnavailable                 // 503: a dependency (Redis, bank) is unavailable
-	KindTimeout                     // 504: the bank did not answer in time
-	KindLegal                       // 451: a REG/Protect client must send its user to the web form
+	KindInternal         Kind = iota // 500: a bug or an unexpected failure
+	KindInvalid                      // 400: the request is malformed or breaks a rule
+	KindUnauthenticated              // 401: no or malformed credentials header
+	KindForbidden                    // 403: unknown/expired token or a missing scope
+	KindNotFound                     // 404: absent, or belongs to someone else
+	KindConflict                     // 409: duplicate, stale update, illegal transition
+	KindUnavailable                  // 503: a dependency (Redis, bank) is unavailable
+	KindTimeout                      // 504: the bank did not answer in time
+	KindLegal                        // 451: a REG/Protect client must send its user to the web form
+	KindTooLarge                     // 413: the request body exceeds its limit
+	KindUnsupportedMedia             // 415: the body is not of the route's content type
+	KindTooManyRequests              // 429: a rate limit or a login throttle; see RetryAfter
+	KindLimit                        // 422: a configured limit (accesses per user, …) would be exceeded
 )
 
-var kindNames = [...]string{"internal", "invalid", "unauthenticated", "forbidden", "not_found", "conflict", "unavailable", "timeout", "legal"}
+var kindNames = [...]string{"internal", "invalid", "unauthenticated", "forbidden", "not_found", "conflict", "unavailable", "timeout", "legal", "too_large", "unsupported_media", "too_many_requests", "limit"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
@@ -48,6 +53,14 @@ func (k Kind) defaultCode() MessageCode {
 		return CodeConflict
 	case KindUnavailable:
 		return CodeAccessUnavailable
+	case KindTooLarge:
+		return CodeTooLarge
+	case KindUnsupportedMedia:
+		return CodeUnsupportedMedia
+	case KindTooManyRequests:
+		return CodeTooManyRequests
+	case KindLimit:
+		return CodeLimitExceeded
 	default:
 		return CodeInternal
 	}
@@ -65,7 +78,10 @@ type Error struct {
 	Details string      // optional client-safe explanation
 	OAuth   string      // RFC 6749 error code on the OAuth2 endpoints ("invalid_client", …)
 	WebForm *WebFormRef // with KindLegal: the session the user must be sent to
-	Err     error       // underlying cause, logged but never rendered
+	// RetryAfter, with KindTooManyRequests, is how long the caller must
+	// wait before the same request can succeed.
+	RetryAfter time.Duration
+	Err        error // underlying cause, logged but never rendered
 }
 
 func (e *Error) Error() string {

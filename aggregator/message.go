@@ -69,6 +69,10 @@ const (
 	CodeNotFound         MessageCode = "BA404"
 	CodeMethodNotAllowed MessageCode = "BA405"
 	CodeConflict         MessageCode = "BA409"
+	CodeTooLarge         MessageCode = "BA413"
+	CodeUnsupportedMedia MessageCode = "BA415"
+	CodeLimitExceeded    MessageCode = "BA422"
+	CodeTooManyRequests  MessageCode = "BA429"
 )
 
 // infoCodes are the seed's codes whose level is INFO; every other is ERROR.

@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/bytedance/sonic"
 	"github.com/gin-gonic/gin"
@@ -12,15 +14,19 @@ import (
 
 // statusOf is the one table from error kind to HTTP status.
 var statusOf = map[aggregator.Kind]int{
-	aggregator.KindInternal:        http.StatusInternalServerError,
-	aggregator.KindInvalid:         http.StatusBadRequest,
-	aggregator.KindUnauthenticated: http.StatusUnauthorized,
-	aggregator.KindForbidden:       http.StatusForbidden,
-	aggregator.KindNotFound:        http.StatusNotFound,
-	aggregator.KindConflict:        http.StatusConflict,
-	aggregator.KindUnavailable:     http.StatusServiceUnavailable,
-	aggregator.KindTimeout:         http.StatusGatewayTimeout,
-	aggregator.KindLegal:           http.StatusUnavailableForLegalReasons,
+	aggregator.KindInternal:         http.StatusInternalServerError,
+	aggregator.KindInvalid:          http.StatusBadRequest,
+	aggregator.KindUnauthenticated:  http.StatusUnauthorized,
+	aggregator.KindForbidden:        http.StatusForbidden,
+	aggregator.KindNotFound:         http.StatusNotFound,
+	aggregator.KindConflict:         http.StatusConflict,
+	aggregator.KindUnavailable:      http.StatusServiceUnavailable,
+	aggregator.KindTimeout:          http.StatusGatewayTimeout,
+	aggregator.KindLegal:            http.StatusUnavailableForLegalReasons,
+	aggregator.KindTooLarge:         http.StatusRequestEntityTooLarge,
+	aggregator.KindUnsupportedMedia: http.StatusUnsupportedMediaType,
+	aggregator.KindTooManyRequests:  http.StatusTooManyRequests,
+	aggregator.KindLimit:            http.StatusUnprocessableEntity,
 }
 
 const contentTypeJSON = "application/json; charset=utf-8"
@@ -62,6 +68,10 @@ func renderError(c *gin.Context, err error) {
 		body.Error, body.ErrorDescription = e.OAuth, e.Message
 	}
 	switch status {
+	case http.StatusTooManyRequests:
+		if e.RetryAfter > 0 {
+			c.Header("Retry-After", strconv.FormatInt(int64((e.RetryAfter+time.Second-1)/time.Second), 10))
+		}
 	case http.StatusUnauthorized:
 		if e.OAuth != "" {
 			c.Header("WWW-Authenticate", `Basic realm="zugang"`)
