@@ -13,7 +13,7 @@
 // the seed defines a meaning. Failures of the HTTP exchange itself, for which
 // the seed defines no code, use codes named after the status they travel
 // with (BA400 bad request, BA401, BA403, BA404, BA405, BA409, BA413 body too
-// large, BA415 wrong content type, BA422 a configured limit reached, BA429
+// large, BA415 wrong content type, BA429
 // rate limited or login throttled). They never
 // collide with the seed's four-digit codes.
 //

@@ -25,10 +25,9 @@ const (
 	KindTooLarge                     // 413: the request body exceeds its limit
 	KindUnsupportedMedia             // 415: the body is not of the route's content type
 	KindTooManyRequests              // 429: a rate limit or a login throttle; see RetryAfter
-	KindLimit                        // 422: a configured limit (accesses per user, …) would be exceeded
 )
 
-var kindNames = [...]string{"internal", "invalid", "unauthenticated", "forbidden", "not_found", "conflict", "unavailable", "timeout", "legal", "too_large", "unsupported_media", "too_many_requests", "limit"}
+var kindNames = [...]string{"internal", "invalid", "unauthenticated", "forbidden", "not_found", "conflict", "unavailable", "timeout", "legal", "too_large", "unsupported_media", "too_many_requests"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
@@ -59,8 +58,6 @@ func (k Kind) defaultCode() MessageCode {
 		return CodeUnsupportedMedia
 	case KindTooManyRequests:
 		return CodeTooManyRequests
-	case KindLimit:
-		return CodeLimitExceeded
 	default:
 		return CodeInternal
 	}

@@ -71,7 +71,6 @@ const (
 	CodeConflict         MessageCode = "BA409"
 	CodeTooLarge         MessageCode = "BA413"
 	CodeUnsupportedMedia MessageCode = "BA415"
-	CodeLimitExceeded    MessageCode = "BA422"
 	CodeTooManyRequests  MessageCode = "BA429"
 )
 

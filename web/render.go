@@ -26,7 +26,6 @@ var statusOf = map[aggregator.Kind]int{
 	aggregator.KindTooLarge:         http.StatusRequestEntityTooLarge,
 	aggregator.KindUnsupportedMedia: http.StatusUnsupportedMediaType,
 	aggregator.KindTooManyRequests:  http.StatusTooManyRequests,
-	aggregator.KindLimit:            http.StatusUnprocessableEntity,
 }
 
 const contentTypeJSON = "application/json; charset=utf-8"
