@@ -53,6 +53,7 @@ type Accesses struct {
 	Directory   *Directory
 	WebForms    WebFormStarter // sends REG/Protect clients to the web form
 	Scheduler   SyncScheduler  // plans background refreshes; nil: none
+	Limits      Limits         // bound the accesses per request and per user
 	Now         Clock
 	Log         *zap.Logger
 }
@@ -94,6 +95,9 @@ func (a *Accesses) Add(ctx context.Context, p Principal, req map[string]AccessRe
 	if len(req) == 0 {
 		return nil, invalidf(op, "the body must map at least one bank-access id to its data")
 	}
+	if n := a.Limits.AccessesPerRequest; n > 0 && len(req) > n {
+		return nil, LimitError(op, "bank accesses per request", n, "limits.accessesPerRequest")
+	}
 	if err := checkOptions(op, o, a.callbackPrefixes(p, o)); err != nil {
 		return nil, err
 	}
@@ -110,12 +114,39 @@ func (a *Accesses) Add(ctx context.Context, p Principal, req map[string]AccessRe
 		}
 		prepared = append(prepared, pa)
 	}
+	if err := a.checkRoom(ctx, p, prepared); err != nil {
+		return nil, err
+	}
 	for i := range prepared {
 		if err := a.run(ctx, &prepared[i], o); err != nil {
 			return nil, err
 		}
 	}
 	return order, nil
+}
+
+// checkRoom refuses an add whose new accesses would exceed the user's
+// limit before any bank is called; the store enforces the same limit
+// atomically when it saves a new access.
+func (a *Accesses) checkRoom(ctx context.Context, p Principal, prepared []preparedAccess) error {
+	limit := a.Limits.AccessesPerUser
+	added := 0
+	for _, pa := range prepared {
+		if pa.isNew {
+			added++
+		}
+	}
+	if limit <= 0 || added == 0 {
+		return nil
+	}
+	have, err := a.Store.AccessCount(ctx, p.Tenant, p.UserID)
+	if err != nil {
+		return err
+	}
+	if have+added > limit {
+		return LimitError("accesses.Add", "bank accesses per user", limit, "limits.accessesPerUser")
+	}
+	return nil
 }
 
 // addThroughWebForm answers a REG/Protect client's add: 451 to the web
@@ -137,6 +168,9 @@ func (a *Accesses) addThroughWebForm(ctx context.Context, p Principal, req map[s
 	acc, err := a.Store.Access(ctx, p.Tenant, p.UserID, id)
 	switch {
 	case IsNotFound(err):
+		if err := a.checkRoom(ctx, p, []preparedAccess{{isNew: true}}); err != nil {
+			return err
+		}
 		if r.ProviderID != "" {
 			if _, _, err := a.Providers.Provider(r.ProviderID); err != nil {
 				return invalidf(op, "bank access %s: unknown providerId %s", id, quoteShort(r.ProviderID))

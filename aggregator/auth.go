@@ -28,6 +28,7 @@ type TokenRequest struct {
 	Password     string
 	RefreshToken string // the still-valid access token to exchange
 	Scope        Scopes
+	Source       string // the caller's address, for the login throttle
 }
 
 // AuthService issues, checks and revokes access tokens.
@@ -35,11 +36,12 @@ type TokenRequest struct {
 // Errors: AuthenticateClient returns KindUnauthenticated for unknown
 // clients or wrong secrets. IssueToken returns KindInvalid for a bad grant
 // (unknown grant type, missing field, wrong user credentials, scope not
-// granted). Authenticate returns KindForbidden for an unknown, revoked or
+// granted). Both return KindTooManyRequests while the login throttle locks
+// the client or user for the caller's source address. Authenticate returns KindForbidden for an unknown, revoked or
 // expired token. Introspect returns KindForbidden when the token is not
 // valid for the calling client's tenant.
 type AuthService interface {
-	AuthenticateClient(ctx context.Context, id, secret string) (*Client, error)
+	AuthenticateClient(ctx context.Context, id, secret, source string) (*Client, error)
 	IssueToken(ctx context.Context, c *Client, req TokenRequest) (Token, error)
 	Authenticate(ctx context.Context, accessToken string) (Token, error)
 	Revoke(ctx context.Context, accessToken string) error
@@ -59,6 +61,9 @@ type Auth struct {
 	Activity interface {
 		TouchUser(ctx context.Context, tenant, userID string, at time.Time) error
 	}
+	// Throttle slows down guessing of client secrets and passwords; nil:
+	// none.
+	Throttle *LoginThrottle
 
 	dummyHash []byte // compared against for unknown users, so timing does not reveal them
 }
@@ -96,17 +101,24 @@ func invalidClient(op string) *Error {
 		Details: "send the client id and secret as HTTP Basic authorization"}
 }
 
-// AuthenticateClient checks a client id and secret.
-func (a *Auth) AuthenticateClient(_ context.Context, id, secret string) (*Client, error) {
+// AuthenticateClient checks a client id and secret presented from source.
+func (a *Auth) AuthenticateClient(ctx context.Context, id, secret, source string) (*Client, error) {
 	const op = "auth.AuthenticateClient"
+	account := ClientAccount(id)
+	if err := a.Throttle.Check(ctx, account, source); err != nil {
+		return nil, err
+	}
 	c, ok := a.Dir.Client(id)
 	if !ok {
 		HashSecret(secret) // same work as for a known client
+		a.Throttle.Failed(ctx, account, source)
 		return nil, invalidClient(op)
 	}
 	if !c.SecretMatches(secret) {
+		a.Throttle.Failed(ctx, account, source)
 		return nil, invalidClient(op)
 	}
+	a.Throttle.Succeeded(ctx, account, source)
 	return c, nil
 }
 
@@ -124,7 +136,7 @@ func (a *Auth) IssueToken(ctx context.Context, c *Client, req TokenRequest) (Tok
 	switch req.GrantType {
 	case GrantClientCredentials:
 	case GrantPassword:
-		u, err := a.checkUserPassword(ctx, c.Tenant, req.Username, req.Password)
+		u, err := a.checkUserPassword(ctx, c.Tenant, req.Username, req.Password, req.Source)
 		if err != nil {
 			return Token{}, err
 		}
@@ -179,24 +191,33 @@ func (a *Auth) issue(ctx context.Context, t Token) (Token, error) {
 	return t, nil
 }
 
-func (a *Auth) checkUserPassword(ctx context.Context, tenant, username, password string) (User, error) {
+// checkUserPassword checks a password grant. Unknown usernames count
+// against the throttle like known ones, so locks reveal nothing.
+func (a *Auth) checkUserPassword(ctx context.Context, tenant, username, password, source string) (User, error) {
 	const op = "auth.checkUserPassword"
 	if username == "" || password == "" {
 		return User{}, &Error{Kind: KindInvalid, Op: op, OAuth: "invalid_request",
 			Message: "username and password are required for grant_type=password"}
 	}
+	account := UserAccount(tenant, username)
+	if err := a.Throttle.Check(ctx, account, source); err != nil {
+		return User{}, err
+	}
 	bad := &Error{Kind: KindInvalid, Op: op, OAuth: "invalid_grant", Message: "username or password incorrect"}
 	u, err := a.Store.UserByUsername(ctx, tenant, username)
 	if IsNotFound(err) {
 		_ = bcrypt.CompareHashAndPassword(a.dummyHash, []byte(password))
+		a.Throttle.Failed(ctx, account, source)
 		return User{}, bad
 	}
 	if err != nil {
 		return User{}, err
 	}
 	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil || !u.Active {
+		a.Throttle.Failed(ctx, account, source)
 		return User{}, bad
 	}
+	a.Throttle.Succeeded(ctx, account, source)
 	return u, nil
 }
 

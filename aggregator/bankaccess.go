@@ -112,12 +112,15 @@ type AccessStore interface {
 	Access(ctx context.Context, tenant, userID, id string) (BankAccess, error)
 	// AccessVersion returns only the stored version of an access.
 	AccessVersion(ctx context.Context, tenant, userID, id string) (int64, error)
+	// AccessCount returns how many accesses the user has.
+	AccessCount(ctx context.Context, tenant, userID string) (int, error)
 	// Accesses lists a user's accesses ordered by creation.
 	Accesses(ctx context.Context, tenant, userID string) ([]BankAccess, error)
 	// AccessByConsent resolves a consent id to its access.
 	AccessByConsent(ctx context.Context, tenant, userID, consentID string) (BankAccess, error)
 	// SaveAccess writes a; a.Version must equal the stored version (0 for a
-	// new access) and is incremented on success; a.Lock, if any, is released
+	// new access) and is incremented on success; a new access beyond the
+	// store's accesses-per-user limit is KindInvalid and stores nothing; a.Lock, if any, is released
 	// in the same step. New consent ids are indexed. Transactions and investments are merged by id in the same
 	// atomic step, so a retried fetch never duplicates a transaction.
 	SaveAccess(ctx context.Context, a *BankAccess, snap *Snapshot) error

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/netip"
 	"time"
+
+	"github.com/zugang/zugang/aggregator"
 )
 
 // Limits bound the work one request or one user can cause. Exceeding one
@@ -81,6 +83,18 @@ type ClientRateLimit struct {
 	PerUser   *RateRule `yaml:"perUser"`
 }
 
+func (o *ClientRateLimit) validate(p *problems, path string) {
+	if o == nil {
+		return
+	}
+	if o.PerClient != nil {
+		o.PerClient.validate(p, path+".perClient")
+	}
+	if o.PerUser != nil {
+		o.PerUser.validate(p, path+".perUser")
+	}
+}
+
 func (r *RateLimit) validate(p *problems) {
 	r.PerClient.validate(p, "rateLimit.perClient")
 	r.PerUser.validate(p, "rateLimit.perUser")
@@ -89,10 +103,10 @@ func (r *RateLimit) validate(p *problems) {
 // LoginThrottle slows down password and client-secret guessing. Failures
 // are counted per source address and account: after FreeFailures, each
 // further failure locks that pair for BaseDelay, doubling up to MaxDelay.
-// Independently, an account that fails AccountFailures times within
-// AccountWindow from any sources is locked for MaxDelay, so a distributed
-// attack is capped too, and nobody can lock an account for longer.
-// A successful login clears its source's count.
+// Once an account has failed AccountFailures times within AccountWindow
+// from any sources, every source loses its free failures for it. Locks
+// bind a pair, never a whole account, and end by themselves (see
+// aggregator.ThrottlePolicy).
 type LoginThrottle struct {
 	FreeFailures    int           `yaml:"freeFailures" env:"FREE_FAILURES"`
 	BaseDelay       time.Duration `yaml:"baseDelay" env:"BASE_DELAY"`
@@ -161,4 +175,45 @@ func (m *Metrics) validate(p *problems) {
 	if m.Addr != "" && !isHostPort(m.Addr) {
 		p.add("metrics.addr", "is not host:port")
 	}
+}
+
+// rule is r as the domain's rule.
+func (r RateRule) rule() aggregator.RateRule {
+	return aggregator.RateRule{Requests: r.Requests, Period: r.Period, Burst: r.Burst}
+}
+
+// RateLimits returns the request limits with each client's overrides,
+// counted by limiter.
+func (c *Config) RateLimits(limiter aggregator.RateLimiter) *aggregator.RateLimits {
+	l := &aggregator.RateLimits{Limiter: limiter, PerClient: c.RateLimit.PerClient.rule(), PerUser: c.RateLimit.PerUser.rule(),
+		Clients: map[string]aggregator.ClientRateRules{}}
+	for _, t := range c.Tenants {
+		for _, cl := range t.Clients {
+			if cl.RateLimit == nil {
+				continue
+			}
+			var o aggregator.ClientRateRules
+			if r := cl.RateLimit.PerClient; r != nil {
+				rr := r.rule()
+				o.PerClient = &rr
+			}
+			if r := cl.RateLimit.PerUser; r != nil {
+				rr := r.rule()
+				o.PerUser = &rr
+			}
+			l.Clients[cl.ID] = o
+		}
+	}
+	return l
+}
+
+// ThrottlePolicy is the login throttle's policy.
+func (l LoginThrottle) ThrottlePolicy() aggregator.ThrottlePolicy {
+	return aggregator.ThrottlePolicy{FreeFailures: l.FreeFailures, BaseDelay: l.BaseDelay, MaxDelay: l.MaxDelay,
+		AccountFailures: l.AccountFailures, AccountWindow: l.AccountWindow}
+}
+
+// Limits returns the domain's limits.
+func (l Limits) Limits() aggregator.Limits {
+	return aggregator.Limits{AccessesPerRequest: l.AccessesPerRequest, AccessesPerUser: l.AccessesPerUser, UsersPerTenant: l.UsersPerTenant}
 }

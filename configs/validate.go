@@ -217,6 +217,7 @@ func (c *Config) validateTenants(p *problems) map[string]map[string][]string {
 		for ci, cl := range t.Clients {
 			cp := fmt.Sprintf("%s.clients[%d]", tp, ci)
 			cl.validate(p, cp)
+			cl.RateLimit.validate(p, cp+".rateLimit")
 			if cl.ID != "" {
 				if first, dup := clientAt[cl.ID]; dup {
 					p.add(cp+".id", "client %q is already defined at %s", cl.ID, first)

@@ -37,6 +37,9 @@ func (s *Server) authorize(c *gin.Context, need access) (aggregator.Principal, e
 	if err != nil {
 		return aggregator.Principal{}, err
 	}
+	if err := s.countRequest(c, p); err != nil {
+		return aggregator.Principal{}, err
+	}
 	switch need.kind {
 	case clientToken:
 		err = p.RequireClientToken()
@@ -105,14 +108,14 @@ func (s *Server) authenticateClient(c *gin.Context) (*aggregator.Client, error) 
 			Details: "send Authorization: Basic base64(client_id:client_secret)"}
 	}
 	ctx := c.Request.Context()
-	client, err := s.auth.AuthenticateClient(ctx, id, secret)
+	client, err := s.auth.AuthenticateClient(ctx, id, secret, c.ClientIP())
 	if err == nil {
 		return client, nil
 	}
 	uid, e1 := url.QueryUnescape(id)
 	usec, e2 := url.QueryUnescape(secret)
 	if e1 == nil && e2 == nil && (uid != id || usec != secret) {
-		if client, err2 := s.auth.AuthenticateClient(ctx, uid, usec); err2 == nil {
+		if client, err2 := s.auth.AuthenticateClient(ctx, uid, usec, c.ClientIP()); err2 == nil {
 			return client, nil
 		}
 	}

@@ -51,10 +51,14 @@ func parseForm(c *gin.Context) error {
 	return nil
 }
 
-// token is POST /auth/oauth2/token.
+// token is POST /auth/oauth2/token. Token requests count against the
+// client's rate limit: a password grant costs a bcrypt comparison.
 func (s *Server) token(c *gin.Context) error {
 	client, err := s.authenticateClient(c)
 	if err != nil {
+		return err
+	}
+	if err := s.countRequest(c, aggregator.Principal{Tenant: client.Tenant, Client: client.ID}); err != nil {
 		return err
 	}
 	if err := parseForm(c); err != nil {
@@ -67,6 +71,7 @@ func (s *Server) token(c *gin.Context) error {
 		Password:     f.Get("password"),
 		RefreshToken: f.Get("refresh_token"),
 		Scope:        aggregator.ParseScopes(f.Get("scope")),
+		Source:       c.ClientIP(),
 	})
 	if err != nil {
 		return err

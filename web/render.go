@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/bytedance/sonic"
 	"github.com/gin-gonic/gin"
@@ -69,7 +68,7 @@ func renderError(c *gin.Context, err error) {
 	switch status {
 	case http.StatusTooManyRequests:
 		if e.RetryAfter > 0 {
-			c.Header("Retry-After", strconv.FormatInt(int64((e.RetryAfter+time.Second-1)/time.Second), 10))
+			c.Header("Retry-After", strconv.FormatInt(ceilSeconds(e.RetryAfter), 10))
 		}
 	case http.StatusUnauthorized:
 		if e.OAuth != "" {

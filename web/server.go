@@ -33,6 +33,7 @@ type Options struct {
 	Now           func() time.Time          // nil: time.Now
 	ViewCacheSize int                       // rendered bank accesses kept per process; 0: 10000
 	Metrics       *prometheus.Registry      // nil: a private registry
+	RateLimits    aggregator.RequestLimiter // counts every authenticated request; nil: no limits
 }
 
 // Server is the gateway's HTTP handler.
@@ -45,6 +46,7 @@ type Server struct {
 	webForm   http.Handler
 	webForms  aggregator.WebFormService
 	webhooks  aggregator.WebhookService
+	rates     aggregator.RequestLimiter
 	credKey   CredentialKey
 	now       func() time.Time
 	views     *lru.Cache[string, renderedAccess]
@@ -74,7 +76,7 @@ func New(o Options) *Server {
 	if o.ViewCacheSize <= 0 {
 		o.ViewCacheSize = defaultViewCacheSize
 	}
-	s := &Server{auth: o.Auth, mgmt: o.Management, providers: o.Providers, accesses: o.Accesses, redirects: o.Redirects, webForm: o.WebForm, webForms: o.WebForms, webhooks: o.Webhooks, credKey: o.CredentialKey, now: o.Now, ready: o.Ready,
+	s := &Server{auth: o.Auth, mgmt: o.Management, providers: o.Providers, accesses: o.Accesses, redirects: o.Redirects, webForm: o.WebForm, webForms: o.WebForms, webhooks: o.Webhooks, rates: o.RateLimits, credKey: o.CredentialKey, now: o.Now, ready: o.Ready,
 		links: links{base: o.BaseURL}, log: o.Log, registry: o.Metrics}
 
 	s.views, _ = lru.New[string, renderedAccess](o.ViewCacheSize)
@@ -114,7 +116,7 @@ func (s *Server) cors(origins []string) gin.HandlerFunc {
 	cfg := cors.Config{
 		AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodOptions},
 		AllowHeaders:  []string{"Authorization", "Content-Type", "Accept", headerCorrelationID, "Customer-IP-Address"},
-		ExposeHeaders: []string{"Location", headerCorrelationID},
+		ExposeHeaders: []string{"Location", headerCorrelationID, headerRateLimit, headerRateRemaining, headerRateReset, "Retry-After"},
 		MaxAge:        12 * time.Hour,
 	}
 	if len(origins) == 0 || (len(origins) == 1 && origins[0] == "*") {

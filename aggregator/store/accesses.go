@@ -104,6 +104,15 @@ func decodeAccess(op string, raw []byte) (aggregator.BankAccess, error) {
 	return a, nil
 }
 
+// AccessCount returns how many accesses the user has.
+func (s *Store) AccessCount(ctx context.Context, tenant, userID string) (int, error) {
+	n, err := s.reads.ZCard(ctx, s.accessesKey(tenant, userID)).Result()
+	if err != nil {
+		return 0, unavailable("store.AccessCount", err)
+	}
+	return int(n), nil
+}
+
 // Accesses lists a user's accesses in creation order.
 func (s *Store) Accesses(ctx context.Context, tenant, userID string) ([]aggregator.BankAccess, error) {
 	const op = "store.Accesses"
@@ -168,9 +177,11 @@ func (s *Store) escapedAccess(ctx context.Context, op, tenant, userID, escapedID
 // lock (or the record again when there is none), KEYS[6..] consent index
 // keys; ARGV[1] expected version, ARGV[2] new version, ARGV[3] index
 // score, ARGV[4] the escaped access id, ARGV[5] the lock token ("" for
-// none), ARGV[6] "1" when the access is new and must join the index.
+// none), ARGV[6] "1" when the access is new and must join the index,
+// ARGV[7] how many accesses the user may have (0: any number).
 // Returns 0 when stale (the staged JSON is dropped), -1 when the staged
-// JSON is gone (it expired before the script ran).
+// JSON is gone (it expired before the script ran), -2 when a new access
+// would exceed the user's limit (the staged JSON is dropped).
 var saveAccess = redis.NewScript(`
 local cur = redis.call('GET', KEYS[1])
 if (cur or '0') ~= ARGV[1] then
@@ -179,6 +190,11 @@ if (cur or '0') ~= ARGV[1] then
 end
 if redis.call('EXISTS', KEYS[2]) == 0 then
 	return -1
+end
+local limit = tonumber(ARGV[7])
+if ARGV[6] == '1' and limit > 0 and not redis.call('ZSCORE', KEYS[4], ARGV[4]) and redis.call('ZCARD', KEYS[4]) >= limit then
+	redis.call('DEL', KEYS[2])
+	return -2
 end
 redis.call('RENAME', KEYS[2], KEYS[3])
 redis.call('PERSIST', KEYS[3])
@@ -225,7 +241,7 @@ func (s *Store) SaveAccess(ctx context.Context, a *aggregator.BankAccess, snap *
 	if a.Version == 0 {
 		isNew = "1"
 	}
-	args := []any{a.Version, next.Version, a.Created.UnixNano(), esc(a.ID), lockToken, isNew}
+	args := []any{a.Version, next.Version, a.Created.UnixNano(), esc(a.ID), lockToken, isNew, s.limits.AccessesPerUser}
 	var saved *redis.Cmd
 	notify := false
 	if snap == nil {
@@ -278,6 +294,8 @@ func (s *Store) SaveAccess(ctx context.Context, a *aggregator.BankAccess, snap *
 		return nil
 	case 0:
 		return staleAccess(op)
+	case -2:
+		return aggregator.LimitError(op, "bank accesses per user", s.limits.AccessesPerUser, "limits.accessesPerUser")
 	default:
 		return unavailable(op, errors.New("the staged record expired before it was saved"))
 	}

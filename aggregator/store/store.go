@@ -45,6 +45,7 @@ type Store struct {
 	reads  redis.Cmdable // hot reads (token lookups): autopipelined when the client supports it
 	prefix string
 	now    func() time.Time // prunes expired index entries; Redis expiry uses the server clock anyway
+	limits aggregator.Limits // enforced atomically where records are created
 
 	// failBeforeOutbox, set only by tests, fails a save after its data is
 	// queued and before its notifications are (see export_test.go).
@@ -63,6 +64,10 @@ func New(client redis.UniversalClient, prefix string) *Store {
 	}
 	return &Store{client: client, reads: hotReads(client), prefix: p, now: time.Now}
 }
+
+// SetLimits makes the store refuse a user's access or a tenant's user
+// beyond the limits (zero fields: none). Call it before the store is used.
+func (s *Store) SetLimits(l aggregator.Limits) { s.limits = l }
 
 // autoPipeliner is implemented by go-redis's single-node, Sentinel and
 // Cluster clients.

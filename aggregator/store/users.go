@@ -25,12 +25,18 @@ return 1
 
 // claimUsername claims a username and lists an active user, both only if the
 // name is free. KEYS[1] usernames hash, KEYS[2] users zset; ARGV[1] username,
-// ARGV[2] user id, ARGV[3] "1" if active, ARGV[4] created (unix nanoseconds).
-// Returns 1 if claimed, 0 if the name is taken.
+// ARGV[2] user id, ARGV[3] "1" if active, ARGV[4] created (unix nanoseconds),
+// ARGV[5] how many usernames the tenant may hold (0: any number).
+// Returns 1 if claimed, 0 if the name is taken, -1 if the tenant is full.
 var claimUsername = redis.NewScript(`
-if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then
 	return 0
 end
+local limit = tonumber(ARGV[5])
+if limit > 0 and redis.call('HLEN', KEYS[1]) >= limit then
+	return -1
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 if ARGV[3] == '1' then
 	redis.call('ZADD', KEYS[2], ARGV[4], ARGV[2])
 end
@@ -99,17 +105,22 @@ func (s *Store) CreateUser(ctx context.Context, u aggregator.User) error {
 	}
 	claimed, err := claimUsername.Run(ctx, s.client,
 		[]string{s.usernamesKey(u.Tenant), s.usersKey(u.Tenant)},
-		u.Username, u.ID, boolFlag(u.Active), nanos).Int()
+		u.Username, u.ID, boolFlag(u.Active), nanos, s.limits.UsersPerTenant).Int()
 	if err != nil {
 		// The claim may have happened (a lost reply), so the user hash stays:
 		// dropping it could leave a claimed name that points nowhere. If the
 		// claim did not happen, the hash is unreachable and harmless.
 		return unavailable(op, err)
 	}
-	if claimed == 0 {
+	if claimed != 1 {
 		var cause error
 		if err := s.dropUserHash(ctx, userKey); err != nil {
 			cause = fmt.Errorf("drop the losing user hash: %w", err)
+		}
+		if claimed == -1 {
+			e := aggregator.LimitError(op, "users per tenant", s.limits.UsersPerTenant, "limits.usersPerTenant")
+			e.Err = cause
+			return e
 		}
 		return &aggregator.Error{Kind: aggregator.KindConflict, Op: op, Message: "username already taken", Err: cause}
 	}

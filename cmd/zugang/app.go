@@ -98,6 +98,8 @@ func (m *Main) open(ctx context.Context) error {
 	}
 	m.Auth = aggregator.NewAuth(dir, m.Store, m.Now, cfg.Auth.TokenTTL, cfg.Auth.BcryptCost, m.Log.Named("auth"))
 	m.Auth.Activity = m.Store
+	m.Auth.Throttle = &aggregator.LoginThrottle{Store: m.Store.Throttle(), Policy: cfg.Login.ThrottlePolicy(), Log: m.Log.Named("throttle")}
+	m.Store.SetLimits(cfg.Limits.Limits())
 	m.Management = aggregator.NewManagement(m.Auth)
 	if err := m.bootstrapUsers(ctx); err != nil {
 		return err
@@ -135,7 +137,7 @@ func (m *Main) open(ctx context.Context) error {
 		Schedule: notifier.Schedule{Initial: d.RetryInitial, Max: d.RetryMax, Window: d.RetryWindow, Jitter: 0.2},
 		Now:      m.Now, Log: m.Log.Named("notifier")}
 	m.Accesses = &aggregator.Accesses{Store: m.Store, Providers: banks, Credentials: credKey, Sealer: sealer,
-		SCA: sca.Machine{}, Directory: dir, Now: m.Now, Log: m.Log.Named("accesses")}
+		SCA: sca.Machine{}, Directory: dir, Limits: cfg.Limits.Limits(), Now: m.Now, Log: m.Log.Named("accesses")}
 	m.Syncer = &aggregator.Syncer{Accesses: m.Accesses, Queue: m.Store, Now: m.Now, Log: m.Log.Named("sync"), Lease: cfg.Sync.Lease,
 		Policy: aggregator.SyncPolicy{Interval: cfg.Sync.Interval, Jitter: cfg.Sync.Jitter, UnattendedPerDay: cfg.Sync.UnattendedPerDay}}
 	m.Accesses.Scheduler = m.Syncer
@@ -150,7 +152,7 @@ func (m *Main) open(ctx context.Context) error {
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.Server = web.New(web.Options{BaseURL: cfg.Server.BaseURL, CORSOrigins: cfg.Server.CORSOrigins,
 		Auth: m.Auth, Management: m.Management, Providers: catalogue, Accesses: m.Accesses, Redirects: m.Accesses, WebForm: form, WebForms: m.WebForms, Webhooks: m.Webhooks, CredentialKey: credKey, Ready: m.Store,
-		Log: m.Log.Named("http"), Metrics: registry, Now: m.Now})
+		RateLimits: cfg.RateLimits(m.Store.RateLimiter()), Log: m.Log.Named("http"), Metrics: registry, Now: m.Now})
 	m.HTTP = &http.Server{
 		Handler:           m.Server,
 		ReadHeaderTimeout: 10 * time.Second,

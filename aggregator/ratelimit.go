@@ -1,0 +1,153 @@
+package aggregator
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// RateRule allows Requests per Period with bursts of up to Burst: a
+// generic cell rate, so a client that waited may send Burst requests at
+// once and then one every Period/Requests. Requests 0 limits nothing.
+type RateRule struct {
+	Requests int
+	Period   time.Duration
+	Burst    int // 0: Requests
+}
+
+// Unlimited reports whether the rule limits nothing.
+func (r RateRule) Unlimited() bool { return r.Requests <= 0 || r.Period <= 0 }
+
+// Capacity is how many requests may come at once.
+func (r RateRule) Capacity() int {
+	if r.Burst > 0 {
+		return r.Burst
+	}
+	return r.Requests
+}
+
+// RateDecision is a limiter's answer for one request.
+type RateDecision struct {
+	Allowed    bool
+	Limit      int           // the rule's capacity
+	Remaining  int           // requests that may still come at once
+	RetryAfter time.Duration // when refused: until one more is allowed
+	ResetAfter time.Duration // until the whole capacity is back
+}
+
+// RateLimiter counts requests against a rule under a key. Implementations
+// share their counts between gateway processes (the store's is in Redis).
+//
+// Errors: KindUnavailable when the backend does not answer.
+type RateLimiter interface {
+	Allow(ctx context.Context, key string, r RateRule) (RateDecision, error)
+}
+
+// RequestLimiter decides whether the caller may make one more request.
+// Errors: KindTooManyRequests (with RetryAfter) when it may not;
+// KindUnavailable when the limits cannot be read.
+type RequestLimiter interface {
+	Check(ctx context.Context, p Principal) (RateDecision, error)
+}
+
+var _ RequestLimiter = (*RateLimits)(nil)
+
+// ClientRateRules are the rules for one client: its own requests and each
+// of its users'. An unset rule falls back to the default.
+type ClientRateRules struct {
+	PerClient *RateRule
+	PerUser   *RateRule
+}
+
+// RateLimits is the use case behind the API's request limits: every
+// authenticated request counts against its client's rule and, with a user
+// token, against its user's rule. A request is let through when both
+// allow it; the answer reports the tighter of the two.
+type RateLimits struct {
+	Limiter   RateLimiter
+	PerClient RateRule
+	PerUser   RateRule
+	Clients   map[string]ClientRateRules // overrides by client id
+}
+
+// rules returns the client's and the user's rule for p.
+func (l *RateLimits) rules(p Principal) (client, user RateRule) {
+	client, user = l.PerClient, l.PerUser
+	if o, ok := l.Clients[p.Client]; ok {
+		if o.PerClient != nil {
+			client = *o.PerClient
+		}
+		if o.PerUser != nil {
+			user = *o.PerUser
+		}
+	}
+	if !p.IsUser() {
+		user = RateRule{}
+	}
+	return client, user
+}
+
+// Check counts one request of p. A refused request is KindTooManyRequests
+// with RetryAfter; the decision is returned either way so the caller can
+// report the remaining allowance. When no rule applies the decision has
+// Limit 0.
+func (l *RateLimits) Check(ctx context.Context, p Principal) (RateDecision, error) {
+	const op = "ratelimits.Check"
+	if l == nil || l.Limiter == nil {
+		return RateDecision{Allowed: true}, nil
+	}
+	cr, ur := l.rules(p)
+	var cd, ud RateDecision
+	var cerr, uerr error
+	switch {
+	case cr.Unlimited() && ur.Unlimited():
+		return RateDecision{Allowed: true}, nil
+	case ur.Unlimited():
+		cd, cerr = l.Limiter.Allow(ctx, "c:"+p.Client, cr)
+		ud = RateDecision{Allowed: true}
+	case cr.Unlimited():
+		ud, uerr = l.Limiter.Allow(ctx, "u:"+p.Tenant+":"+p.UserID, ur)
+		cd = RateDecision{Allowed: true}
+	default:
+		// Both counts at once: on a pipelining client they share a round trip.
+		var wg sync.WaitGroup
+		wg.Go(func() { ud, uerr = l.Limiter.Allow(ctx, "u:"+p.Tenant+":"+p.UserID, ur) })
+		cd, cerr = l.Limiter.Allow(ctx, "c:"+p.Client, cr)
+		wg.Wait()
+	}
+	if cerr != nil {
+		return RateDecision{}, cerr
+	}
+	if uerr != nil {
+		return RateDecision{}, uerr
+	}
+	d := tighter(cd, ud)
+	if !d.Allowed {
+		return d, &Error{Kind: KindTooManyRequests, Op: op, Message: "rate limit exceeded",
+			Details: "too many requests; see the X-RateLimit-* headers and retry after Retry-After seconds", RetryAfter: d.RetryAfter}
+	}
+	return d, nil
+}
+
+// tighter picks the decision that binds: a refusal, else the one with
+// fewer requests left. A decision with Limit 0 (no rule) never binds.
+func tighter(a, b RateDecision) RateDecision {
+	switch {
+	case a.Limit == 0:
+		return b
+	case b.Limit == 0:
+		return a
+	case !a.Allowed && !b.Allowed:
+		if b.RetryAfter > a.RetryAfter {
+			return b
+		}
+		return a
+	case !a.Allowed:
+		return a
+	case !b.Allowed:
+		return b
+	case b.Remaining < a.Remaining:
+		return b
+	}
+	return a
+}
