@@ -182,11 +182,20 @@ func (r response) message(t testing.TB) aggregator.Message {
 
 func (h *harness) do(r request) response {
 	h.t.Helper()
+	return h.doFrom(r, "")
+}
+
+// doFrom is do from the client address source ("": httptest's default).
+func (h *harness) doFrom(r request, source string) response {
+	h.t.Helper()
 	var body io.Reader
 	if r.body != "" {
 		body = strings.NewReader(r.body)
 	}
 	req := httptest.NewRequest(r.method, "http://gw.example.com"+r.path, body)
+	if source != "" {
+		req.RemoteAddr = source + ":40000"
+	}
 	for k, vs := range r.header {
 		for _, v := range vs {
 			req.Header.Add(k, v)
