@@ -44,7 +44,7 @@ type Store struct {
 	client redis.UniversalClient
 	reads  redis.Cmdable // hot reads (token lookups): autopipelined when the client supports it
 	prefix string
-	now    func() time.Time // prunes expired index entries; Redis expiry uses the server clock anyway
+	now    func() time.Time  // prunes expired index entries; Redis expiry uses the server clock anyway
 	limits aggregator.Limits // enforced atomically where records are created
 
 	// failBeforeOutbox, set only by tests, fails a save after its data is
