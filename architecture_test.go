@@ -23,6 +23,7 @@ var allowedInternal = map[string][]string{
 	"sca":                        {"aggregator"},
 	"regprotect":                 {"aggregator"},
 	"notifier":                   {"aggregator"},
+	"egress":                     {"aggregator"},
 	"providers":                  {"aggregator"},
 	"providers/demo":             {"aggregator", "providers"},
 	"providers/all":              {"aggregator", "providers", "providers/*"},

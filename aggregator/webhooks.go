@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"net/url"
 	"strings"
 
@@ -14,8 +15,9 @@ import (
 // WebhookService manages a tenant's webhook endpoint (the management API).
 //
 // Errors: KindNotFound for another tenant or when none is set; KindInvalid
-// for a URL that is not absolute http(s), a malformed secret, more than two
-// secrets or an unknown event type.
+// for a URL that is not absolute http(s) or that the egress policy refuses
+// (Webhooks.CheckURL), a malformed secret, more than two secrets or an
+// unknown event type.
 type WebhookService interface {
 	Endpoint(ctx context.Context, p Principal, tenant string) (WebhookEndpoint, error)
 	// PutEndpoint sets the endpoint. Without secrets it keeps the current
@@ -41,6 +43,28 @@ type Webhooks struct {
 	Sealer SecretSealer      // the secrets are kept sealed, bound to their tenant
 	Now    Clock
 	Log    *zap.Logger
+	// CheckURL, when set, is the egress policy for endpoint URLs (package
+	// egress): PutEndpoint and EnsureEndpoint refuse a URL it refuses,
+	// with KindInvalid. It only sees what the URL says; deliveries are
+	// checked again on the address they connect to.
+	CheckURL func(rawURL string) error
+}
+
+// checkURL applies CheckURL. A refusal is KindInvalid; its message is the
+// hook's when the hook gives an *Error (its messages are client-safe).
+func (w *Webhooks) checkURL(op, rawURL string) error {
+	if w.CheckURL == nil {
+		return nil
+	}
+	err := w.CheckURL(rawURL)
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return &Error{Kind: KindInvalid, Op: op, Message: e.Message, Details: e.Details, Err: err}
+	}
+	return &Error{Kind: KindInvalid, Op: op, Message: "the gateway does not call this URL", Err: err}
 }
 
 func webhookAAD(tenant string) []byte { return []byte("webhook|" + tenant) }
@@ -82,7 +106,11 @@ func (w *Webhooks) save(ctx context.Context, e WebhookEndpoint) error {
 // already (the API's changes win over the configuration after the first
 // start).
 func (w *Webhooks) EnsureEndpoint(ctx context.Context, e WebhookEndpoint) error {
-	if err := CheckWebhookEndpoint("webhooks.EnsureEndpoint", e); err != nil {
+	const op = "webhooks.EnsureEndpoint"
+	if err := CheckWebhookEndpoint(op, e); err != nil {
+		return err
+	}
+	if err := w.checkURL(op, e.URL); err != nil {
 		return err
 	}
 	_, err := w.Store.Endpoint(ctx, e.Tenant)
@@ -133,6 +161,9 @@ func (w *Webhooks) PutEndpoint(ctx context.Context, p Principal, tenant string, 
 		return WebhookEndpoint{}, err
 	}
 	if err := CheckWebhookEndpoint(op, in); err != nil {
+		return WebhookEndpoint{}, err
+	}
+	if err := w.checkURL(op, in.URL); err != nil {
 		return WebhookEndpoint{}, err
 	}
 	if len(in.Secrets) == 0 {

@@ -134,8 +134,9 @@ func (l *LoginThrottle) validate(p *problems) {
 }
 
 // Egress guards the outbound calls a tenant can steer (webhook deliveries,
-// later bank endpoints): loopback, private, link-local, multicast and
-// unspecified addresses are refused unless AllowNetworks contains them.
+// later bank endpoints): loopback, private, link-local, multicast,
+// unspecified and the other non-public addresses (package egress lists
+// them) are refused unless AllowNetworks contains them.
 // The development defaults allow loopback; a configuration file that does
 // not set egress allows nothing beyond public addresses.
 type Egress struct {

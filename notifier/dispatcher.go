@@ -30,7 +30,7 @@ type Dispatcher struct {
 	Store     aggregator.NotificationStore
 	Endpoints Endpoints
 	Tenants   func() []string // the tenants to serve
-	Client    *http.Client    // nil: http.DefaultClient's transport
+	Client    *http.Client    // nil: http.DefaultClient's transport; the gateway passes package egress's guarded client
 	Schedule  Schedule        // zero: DefaultSchedule
 	Timeout   time.Duration   // per attempt; 0: 10 s
 	Lease     time.Duration   // how long a claimed delivery is this process's; 0: Timeout + 5 s

@@ -16,9 +16,12 @@
 //     notification's id, webhook-timestamp, webhook-signature with one
 //     "v1,…" per active secret), using the specification's reference
 //     library; the body is the seed's object, User-Agent "Zugang Notifier".
-//   - Only a 2xx answer counts. Retries wait 10 s, 20 s, 40 s, … up to an
-//     hour, each ±20 %, for 24 hours (Schedule); then the delivery is
-//     dead-lettered and can be redelivered by hand.
+//   - Only a 2xx answer counts; a redirect is a failed attempt like any
+//     other answer, never followed (the client the gateway passes in
+//     refuses to, and refuses non-public addresses when it connects).
+//     Retries wait 10 s, 20 s, 40 s, … up to an hour, each ±20 %, for 24
+//     hours (Schedule); then the delivery is dead-lettered and can be
+//     redelivered by hand.
 //   - Delivery is at least once: a process that dies after the receiver's
 //     2xx but before recording it sends that notification again after the
 //     lease. Receivers deduplicate by webhook-id (or serial).

@@ -21,6 +21,7 @@ import (
 	"github.com/zugang/zugang/aggregator"
 	"github.com/zugang/zugang/aggregator/store"
 	"github.com/zugang/zugang/configs"
+	"github.com/zugang/zugang/egress"
 	"github.com/zugang/zugang/notifier"
 	_ "github.com/zugang/zugang/providers/all" // register every provider adapter
 	"github.com/zugang/zugang/regprotect"
@@ -128,12 +129,15 @@ func (m *Main) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.Webhooks = &aggregator.Webhooks{Store: m.Store, Notes: m.Store, Sealer: sealer, Now: m.Now, Log: m.Log.Named("webhooks")}
+	guard := egress.New(cfg.Egress.Prefixes()) // every outbound call a tenant can steer goes through it
+	m.Webhooks = &aggregator.Webhooks{Store: m.Store, Notes: m.Store, Sealer: sealer, Now: m.Now, Log: m.Log.Named("webhooks"),
+		CheckURL: guard.CheckURL}
 	if err := m.bootstrapWebhooks(ctx); err != nil {
 		return err
 	}
 	d := cfg.Delivery
 	m.Dispatcher = &notifier.Dispatcher{Store: m.Store, Endpoints: m.Webhooks, Tenants: dir.TenantNames, Timeout: d.Timeout,
+		Client:   guard.Client(d.Timeout),
 		Schedule: notifier.Schedule{Initial: d.RetryInitial, Max: d.RetryMax, Window: d.RetryWindow, Jitter: 0.2},
 		Now:      m.Now, Log: m.Log.Named("notifier")}
 	m.Accesses = &aggregator.Accesses{Store: m.Store, Providers: banks, Credentials: credKey, Sealer: sealer,

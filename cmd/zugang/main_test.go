@@ -64,9 +64,15 @@ func startMain(t *testing.T, env map[string]string) (*Main, string) {
 // startMainLogged is startMain that also returns everything Main logged.
 func startMainLogged(t *testing.T, env map[string]string) (*Main, string, *lockedBuffer) {
 	t.Helper()
+	return startMainConfig(t, "", env)
+}
+
+// startMainConfig is startMainLogged with a configuration file ("": none).
+func startMainConfig(t *testing.T, configPath string, env map[string]string) (*Main, string, *lockedBuffer) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &lockedBuffer{}
-	m, err := Open(ctx, "", lookup(env), logs)
+	m, err := Open(ctx, configPath, lookup(env), logs)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
