@@ -708,9 +708,9 @@ func (a *Accesses) Cancel(ctx context.Context, p Principal, accessID, consentID 
 
 // CompleteRedirect takes what a bank's redirect page returned for the
 // consent behind token and returns where to send the user's browser (the
-// access's callbackUrl, "" when none was given). It needs no principal:
-// the unguessable token in the page's link is the capability, and it works
-// once.
+// access's callbackUrl if it still passes CheckCallbackURL, "" when none
+// was given or it does not). It needs no principal: the unguessable token
+// in the page's link is the capability, and it works once.
 func (a *Accesses) CompleteRedirect(ctx context.Context, token string, result url.Values) (string, error) {
 	const op = "accesses.CompleteRedirect"
 	ref, err := a.Store.Redirect(ctx, token)
@@ -753,6 +753,17 @@ func (a *Accesses) CompleteRedirect(ctx context.Context, token string, result ur
 	}
 	if err := a.Store.DeleteRedirect(ctx, token); err != nil {
 		a.log(ctx).Warn("redirect token not deleted", zap.Error(err))
+	}
+	// Defence in depth: the callback was checked when it was stored, but
+	// perhaps under older rules. The access does not record its client,
+	// so only the structural rules apply here; a refused callback ends on
+	// the bank's own page instead.
+	if acc.CallbackURL == "" {
+		return "", nil
+	}
+	if err := CheckCallbackURL(acc.CallbackURL, nil); err != nil {
+		a.log(ctx).Warn("stored callbackUrl refused, not redirecting", zap.String("access", acc.ID), zap.Error(err))
+		return "", nil
 	}
 	return acc.CallbackURL, nil
 }

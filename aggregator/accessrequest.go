@@ -2,7 +2,6 @@ package aggregator
 
 import (
 	"net"
-	"net/url"
 	"strings"
 	"time"
 
@@ -100,30 +99,11 @@ func checkOptions(op string, o AccessOptions, allowed []string) error {
 		return invalidf(op, "Customer-IP-Address is not an IPv4 or IPv6 address")
 	}
 	if o.CallbackURL != "" {
-		u, err := url.Parse(o.CallbackURL)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return invalidf(op, "callbackUrl must be an absolute http(s) URL")
-		}
-		if len(allowed) > 0 && !callbackAllowed(o.CallbackURL, allowed) {
-			return invalidf(op, "callbackUrl is not among the client's allowed callback URLs")
-		}
+		// Without allowed prefixes any host will do, the structural rules
+		// still hold.
+		return CheckCallbackURL(o.CallbackURL, allowed)
 	}
 	return nil
-}
-
-// callbackAllowed matches a prefix only at a boundary, so the prefix
-// "http://localhost" does not admit "http://localhost.evil.example".
-func callbackAllowed(cb string, prefixes []string) bool {
-	for _, p := range prefixes {
-		if !strings.HasPrefix(cb, p) {
-			continue
-		}
-		rest := cb[len(p):]
-		if rest == "" || strings.HasSuffix(p, "/") || strings.ContainsAny(rest[:1], "/:?#") {
-			return true
-		}
-	}
-	return false
 }
 
 // checkPlainCredentials wants a non-blank value for every field the

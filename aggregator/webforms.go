@@ -155,20 +155,16 @@ func (w *WebForms) Open(ctx context.Context, id string, uc UseCase, callbackURL,
 	return ws, secret, nil
 }
 
-// checkFormCallback wants an absolute http(s) URL under one of the
-// client's prefixes; a client without prefixes cannot use the form.
+// checkFormCallback wants a callback under one of the client's prefixes
+// (CheckCallbackURL); a client without prefixes cannot use the form.
 func checkFormCallback(op, cb string, prefixes []string) error {
-	if cb == "" {
+	switch {
+	case cb == "":
 		return invalidf(op, "callbackUrl is required")
-	}
-	u, err := url.Parse(cb)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
-		return invalidf(op, "callbackUrl must be an absolute http(s) URL")
-	}
-	if !callbackAllowed(cb, prefixes) {
+	case len(prefixes) == 0:
 		return invalidf(op, "callbackUrl is not among the client's allowed callback URLs")
 	}
-	return nil
+	return CheckCallbackURL(cb, prefixes)
 }
 
 // live loads a session that exists, has not expired and has not ended.
@@ -267,8 +263,10 @@ func (w *WebForms) done(ctx context.Context, ws *WebFormSession, r Reentry) (Web
 }
 
 // finish marks the session ended and returns the callback with baReentry,
-// the caller's own query string kept as it was. A new access that never
-// got a consent is removed, so the client's UUID stays free.
+// the caller's own query string kept as it was; a callback that no longer
+// passes checkFormCallback is refused (the session still ends). A new
+// access that never got a consent is removed, so the client's UUID stays
+// free.
 func (w *WebForms) finish(ctx context.Context, ws *WebFormSession, r Reentry) (string, error) {
 	if ws.UseCase == UseCaseCreateAccount && r != ReentryFinished {
 		w.dropUnfinished(ctx, ws)
@@ -278,6 +276,15 @@ func (w *WebForms) finish(ctx context.Context, ws *WebFormSession, r Reentry) (s
 		return "", err
 	}
 	LoggerFrom(ctx, w.Log).Info("web form finished", zap.String("baReentry", string(r)), zap.String("access", ws.AccessID))
+	// Defence in depth: checked when the session was opened, perhaps under
+	// older rules or prefixes.
+	var prefixes []string
+	if c, ok := w.Directory.Client(ws.Client); ok {
+		prefixes = c.CallbackURLPrefixes
+	}
+	if err := checkFormCallback("webforms.finish", ws.CallbackURL, prefixes); err != nil {
+		return "", err
+	}
 	return withReentry(ws.CallbackURL, r), nil
 }
 

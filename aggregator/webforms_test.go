@@ -31,6 +31,11 @@ func TestCheckFormCallback(t *testing.T) {
 		{"http://user:pw@localhost/x", false},
 		{"https://app.example.com/other", false},
 		{"ftp://localhost/x", false},
+		{"http://localhost:1@evil.example/", false},
+		{"http://localhost:/x", false},
+		{"https://app.example.com/cb/../x", false},
+		{"https://app.example.com/cb", false},
+		{"HTTP://LOCALHOST:3000/back", true},
 	}
 	for _, tc := range cases {
 		if err := checkFormCallback("t", tc.callback, prefixes); (err == nil) != tc.ok {

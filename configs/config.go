@@ -207,10 +207,14 @@ type Client struct {
 	// SecretSHA256 once the configuration is valid.
 	Secret string `yaml:"secret"`
 	// SecretSHA256 is the hex SHA-256 of the secret (production).
-	SecretSHA256        string   `yaml:"secretSha256"`
-	Scopes              []string `yaml:"scopes"`
-	Roles               []Role   `yaml:"roles"`
-	RegProtect          bool     `yaml:"regProtect"`
+	SecretSHA256 string   `yaml:"secretSha256"`
+	Scopes       []string `yaml:"scopes"`
+	Roles        []Role   `yaml:"roles"`
+	RegProtect   bool     `yaml:"regProtect"`
+	// CallbackURLPrefixes are the URLs a callbackUrl must be under
+	// (aggregator.CheckCallbackURL): same scheme and host, the port if the
+	// prefix names one, the path at a segment boundary. Each is an http(s)
+	// URL without user info, query or fragment.
 	CallbackURLPrefixes []string `yaml:"callbackUrlPrefixes"`
 	WebhookURL          string   `yaml:"webhookUrl"`
 	// RateLimit replaces rateLimit's rules for this client and its users.

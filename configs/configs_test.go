@@ -413,7 +413,11 @@ func TestValidate(t *testing.T) {
 		{"role empty", func(c *Config) { c.Tenants[0].Clients[0].Roles[1].Name = "" }, "tenants[0].clients[0].roles[1].name: required"},
 		{"role twice", func(c *Config) { c.Tenants[0].Clients[0].Roles[1].Name = "customer" }, `tenants[0].clients[0].roles[1].name: role "customer" is defined twice`},
 		{"callback prefix", func(c *Config) { c.Tenants[0].Clients[0].CallbackURLPrefixes[1] = "localhost" }, "tenants[0].clients[0].callbackUrlPrefixes[1]: must be an absolute http(s) URL"},
-		{"callback prefix userinfo", func(c *Config) { c.Tenants[0].Clients[0].CallbackURLPrefixes[0] = "https://u:p@a.example" }, "tenants[0].clients[0].callbackUrlPrefixes[0]:"},
+		{"callback prefix userinfo", func(c *Config) { c.Tenants[0].Clients[0].CallbackURLPrefixes[0] = "https://u:p@a.example" }, "tenants[0].clients[0].callbackUrlPrefixes[0]: must not contain user info"},
+		{"callback prefix query", func(c *Config) { c.Tenants[0].Clients[0].CallbackURLPrefixes[0] = "https://a.example/cb?x=1" }, "tenants[0].clients[0].callbackUrlPrefixes[0]: must not have a query or fragment"},
+		{"callback prefix fragment", func(c *Config) { c.Tenants[0].Clients[0].CallbackURLPrefixes[0] = "https://a.example/cb#f" }, "tenants[0].clients[0].callbackUrlPrefixes[0]: must not have a query or fragment"},
+		{"callback prefix trailing dot", func(c *Config) { c.Tenants[0].Clients[0].CallbackURLPrefixes[0] = "http://localhost." }, "tenants[0].clients[0].callbackUrlPrefixes[0]: has an invalid host"},
+		{"callback prefix backslash", func(c *Config) { c.Tenants[0].Clients[0].CallbackURLPrefixes[0] = `http:\\localhost` }, "tenants[0].clients[0].callbackUrlPrefixes[0]: must not contain backslashes"},
 		{"webhookUrl", func(c *Config) { c.Tenants[0].Clients[0].WebhookURL = "mailto:x@example.com" }, "tenants[0].clients[0].webhookUrl: must be an absolute http(s) URL"},
 		{"tenant webhook url", func(c *Config) { c.Tenants[0].Webhook = &Webhook{URL: "hooks.example.com"} }, "tenants[0].webhook: url must be an absolute http(s) URL"},
 		{"tenant webhook secret", func(c *Config) {

@@ -284,8 +284,10 @@ func (cl *Client) validate(p *problems, cp string) {
 		seenRole[r.Name] = true
 	}
 	for i, u := range cl.CallbackURLPrefixes {
-		if !isHTTPURL(u) {
-			p.add(fmt.Sprintf("%s.callbackUrlPrefixes[%d]", cp, i), "must be an absolute http(s) URL")
+		// The parser callbacks are checked with, so a prefix that passes
+		// here can admit a callback.
+		if msg := aggregator.CheckCallbackPrefix(u); msg != "" {
+			p.add(fmt.Sprintf("%s.callbackUrlPrefixes[%d]", cp, i), "%s", msg)
 		}
 	}
 	if cl.WebhookURL != "" && !isHTTPURL(cl.WebhookURL) {

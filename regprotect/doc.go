@@ -45,10 +45,13 @@
 //   - The CSRF token of every form is HMAC-SHA256(cookie secret, session
 //     id): nothing more to store, and a site that cannot read the cookie
 //     cannot forge it.
-//   - callbackUrl is required and must be an absolute http(s) URL starting
-//     with one of the client's allowed prefixes, at a boundary (the prefix
-//     http://localhost does not admit http://localhost.evil.example). A bad
-//     one gets an error page; the form never redirects there.
+//   - callbackUrl is required and must pass aggregator.CheckCallbackURL
+//     under the client's allowed prefixes: parsed, never compared as a
+//     string (no user info, so http://localhost:1@evil.example is refused;
+//     the prefix http://localhost does not admit
+//     http://localhost.evil.example). A bad one gets an error page; the
+//     form never redirects there, and the callback is checked again before
+//     the final redirect.
 //   - Every response: Content-Security-Policy default-src 'none' with only
 //     the form's own stylesheet and images, form-action 'self' plus the
 //     callback's origin (browsers check the redirect that follows the last

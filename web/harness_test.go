@@ -65,14 +65,16 @@ type harness struct {
 	logs  *observer.ObservedLogs
 	auth  *aggregator.Auth
 	store *store.Store
+	forms *aggregator.WebForms
 }
 
 func testTenants() []*aggregator.Tenant {
 	return []*aggregator.Tenant{
 		{Name: "demo", Description: "A tenant for demonstration purposes", Clients: []*aggregator.Client{
 			{ID: "demo-app", Name: "Demo App", SecretHash: aggregator.HashSecret(appSecret),
-				Scopes: aggregator.Scopes{aggregator.ScopeProviderRead, aggregator.ScopeCustomerRead, aggregator.ScopeCustomerModify},
-				Roles:  []aggregator.Role{{Name: "customer", Description: "End user"}, {Name: "support"}}},
+				Scopes:              aggregator.Scopes{aggregator.ScopeProviderRead, aggregator.ScopeCustomerRead, aggregator.ScopeCustomerModify},
+				Roles:               []aggregator.Role{{Name: "customer", Description: "End user"}, {Name: "support"}},
+				CallbackURLPrefixes: []string{"https://app.example.com", "http://127.0.0.1"}},
 			{ID: "demo-admin", Name: "Demo Admin", Description: "Manages users", SecretHash: aggregator.HashSecret(adminSecret),
 				Scopes: managementScopes},
 			{ID: "demo/partner", Name: "Partner", SecretHash: aggregator.HashSecret(partnerSecret),
@@ -145,7 +147,7 @@ func newHarnessWithLog(t testing.TB, log *zap.Logger) *harness {
 	srv := New(Options{BaseURL: testBase, CORSOrigins: []string{"https://app.example.com"}, Auth: auth,
 		Management: aggregator.NewManagement(auth), Providers: cat, Accesses: accesses, Redirects: accesses,
 		WebForm: pages, WebForms: forms, Webhooks: hooks, Ready: st, Log: log, Now: clk.Now})
-	return &harness{t: t, srv: srv, clock: clk, auth: auth, store: st}
+	return &harness{t: t, srv: srv, clock: clk, auth: auth, store: st, forms: forms}
 }
 
 // request describes one call; contract=false skips the OpenAPI check for

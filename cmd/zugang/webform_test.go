@@ -409,6 +409,9 @@ func TestWebFormSecurity(t *testing.T) {
 		{"no callbackUrl", base, http.StatusBadRequest},
 		{"callbackUrl of another site", base + "&callbackUrl=" + url.QueryEscape("https://evil.example/x"), http.StatusBadRequest},
 		{"callbackUrl that only starts like an allowed one", base + "&callbackUrl=" + url.QueryEscape("http://localhost.evil.example/x"), http.StatusBadRequest},
+		{"callbackUrl with user info after an allowed host", base + "&callbackUrl=" + url.QueryEscape("http://127.0.0.1:1@evil.example/"), http.StatusBadRequest},
+		{"callbackUrl with an empty port", base + "&callbackUrl=" + url.QueryEscape("http://127.0.0.1:/app/back"), http.StatusBadRequest},
+		{"callbackUrl with a dot segment", base + "&callbackUrl=" + url.QueryEscape("http://127.0.0.1:9/app/%2e%2e/back"), http.StatusBadRequest},
 		{"unknown session", g.c.base + "/customer/v2/webform?session=" + uuid.NewString() + "&callbackUrl=" + url.QueryEscape(callbackURL), http.StatusNotFound},
 		{"another use case", strings.Replace(location, "useCase=CREATE_ACCOUNT", "useCase=AUTHENTICATE_ACCOUNT", 1), http.StatusNotFound},
 	}
@@ -416,7 +419,7 @@ func TestWebFormSecurity(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := newFormBrowser(t).get(tc.url)
 			if p.status != tc.status || p.callback != "" || strings.Contains(p.body, `href="http://localhost.evil`) ||
-				strings.Contains(p.body, `href="https://evil`) {
+				strings.Contains(p.body, `href="https://evil`) || strings.Contains(p.body, "@evil") {
 				t.Errorf("status %d, want %d:\n%s", p.status, tc.status, p.body)
 			}
 		})
