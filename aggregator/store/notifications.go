@@ -275,9 +275,13 @@ func (s *Store) Notifications(ctx context.Context, tenant string, from, to int64
 	if from < 1 || to < from {
 		return []aggregator.Notification{}, nil
 	}
+	if to-from >= aggregator.MaxNotificationRange { // both positive: no overflow
+		to = from + aggregator.MaxNotificationRange - 1
+	}
+	// Counted from 0, so that to = MaxInt64 cannot overflow the loop.
 	fields := make([]string, 0, to-from+1)
-	for i := from; i <= to; i++ {
-		fields = append(fields, strconv.FormatInt(i, 10))
+	for n := range to - from + 1 {
+		fields = append(fields, strconv.FormatInt(from+n, 10))
 	}
 	raws, err := s.client.HMGet(ctx, s.notifyKey(tenant, "log"), fields...).Result()
 	if err != nil {

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -73,6 +74,12 @@ func TestSequenceAndDeliveries(t *testing.T) {
 	got, err := s.Notifications(ctx, a.Tenant, 1, 5)
 	if err != nil || len(got) != 2 || got[0].Serial != 1 || got[1].NewTransactions[0].PayeeName != "B" {
 		t.Fatalf("Notifications = %+v, %v", got, err)
+	}
+	// Ranges at the end of int64 (found by fuzzing: the loop overflowed).
+	for _, r := range [][2]int64{{math.MaxInt64, math.MaxInt64}, {1, math.MaxInt64}, {math.MaxInt64 - 1, math.MaxInt64}} {
+		if got, err := s.Notifications(ctx, a.Tenant, r[0], r[1]); err != nil || len(got) > 2 {
+			t.Fatalf("Notifications(%d, %d) = %d, %v", r[0], r[1], len(got), err)
+		}
 	}
 	claimed, err := s.ClaimDue(ctx, a.Tenant, now, time.Minute, 10)
 	if err != nil || len(claimed) != 2 {
