@@ -63,4 +63,6 @@
 //   - Sessions live webForm.sessionTTL (default 15 min) and belong to the
 //     user whose token caused the 451; DELETE /customer/v2/regprotect/sessions
 //     ends all of them.
+//   - Session ids are UUIDs and are taken in lower case, as issued, so any
+//     spelling of the 451's link opens the session.
 package regprotect

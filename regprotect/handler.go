@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"go.uber.org/zap"
 
 	"github.com/zugang/zugang/aggregator"
@@ -103,7 +104,7 @@ func (h *Handler) sessionPath(id string) string { return BasePath + "/" + url.Pa
 func (h *Handler) open(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	lang := langOf(r, "")
-	ws, secret, err := h.forms.Open(r.Context(), q.Get("session"), aggregator.UseCase(q.Get("useCase")), q.Get("callbackUrl"), lang)
+	ws, secret, err := h.forms.Open(r.Context(), canonicalSessionID(q.Get("session")), aggregator.UseCase(q.Get("useCase")), q.Get("callbackUrl"), lang)
 	if err != nil {
 		h.fail(w, r, lang, err)
 		return
@@ -120,8 +121,17 @@ func (h *Handler) session(r *http.Request) (aggregator.WebFormSession, string, e
 	if err == nil {
 		secret = c.Value
 	}
-	ws, err := h.forms.Session(r.Context(), r.PathValue("session"), secret)
+	ws, err := h.forms.Session(r.Context(), canonicalSessionID(r.PathValue("session")), secret)
 	return ws, secret, err
+}
+
+// canonicalSessionID takes a session's UUID in lower case, as it was
+// issued, so that any spelling of it names the session.
+func canonicalSessionID(s string) string {
+	if len(s) != 36 || uuid.Validate(s) != nil {
+		return s
+	}
+	return strings.ToLower(s)
 }
 
 // csrfToken is derived from the browser's secret, so nothing more is

@@ -23,6 +23,8 @@ type accessDataJSON struct {
 }
 
 // decodeAccessMap reads a CreateBankAccess body, keeping the keys' order.
+// Bank-access and provider ids are UUIDs and taken in lower case, so two
+// keys that differ only in case are the same access twice.
 func decodeAccessMap(c *gin.Context) (map[string]aggregator.AccessRequest, []string, error) {
 	const op = "web.decodeAccessMap"
 	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBytes))
@@ -44,7 +46,7 @@ func decodeAccessMap(c *gin.Context) (map[string]aggregator.AccessRequest, []str
 		if err != nil {
 			return nil, nil, &aggregator.Error{Kind: aggregator.KindInvalid, Op: op, Message: "malformed JSON body", Err: err}
 		}
-		id := tok.(string)
+		id := canonicalUUID(tok.(string))
 		var d accessDataJSON
 		if err := dec.Decode(&d); err != nil {
 			return nil, nil, &aggregator.Error{Kind: aggregator.KindInvalid, Op: op,
@@ -53,7 +55,7 @@ func decodeAccessMap(c *gin.Context) (map[string]aggregator.AccessRequest, []str
 		if _, dup := out[id]; dup {
 			return nil, nil, &aggregator.Error{Kind: aggregator.KindInvalid, Op: op, Message: "bank access " + id + " appears twice"}
 		}
-		out[id] = aggregator.AccessRequest{ProviderID: d.ProviderID, Credentials: d.Credentials, Sync: d.Sync,
+		out[id] = aggregator.AccessRequest{ProviderID: canonicalUUID(d.ProviderID), Credentials: d.Credentials, Sync: d.Sync,
 			SelectedProducts: d.SelectedBankProducts}
 		order = append(order, id)
 	}

@@ -20,4 +20,9 @@
 //     both.
 //   - Provider logos are public (browsers load them in <img> without a
 //     token); everything else under /providers needs provider/read.
+//   - Ids that are UUIDs (bank accesses, consents, users, providers) are
+//     lower-cased where they enter: the path parameters (ids.go) and the
+//     keys and providerId of a CreateBankAccess body, where two keys equal
+//     but for case are a duplicate (400). Product and transaction ids are
+//     the bank's and stay as sent.
 package web

@@ -91,6 +91,7 @@ func New(o Options) *Server {
 	_ = r.SetTrustedProxies(nil)
 
 	m := newMetrics(o.Metrics)
+	r.Use(canonicalUUIDParams)
 	r.Use(correlationID(o.Log), accessLog(o.Log), m.middleware, recovery, s.cors(o.CORSOrigins))
 	r.NoRoute(handle(func(c *gin.Context) error {
 		return &aggregator.Error{Kind: aggregator.KindNotFound, Op: "web.NoRoute", Message: "no such resource",
