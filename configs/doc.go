@@ -133,6 +133,12 @@
 // stored credentials survive a restart. The gateway warns loudly about
 // either; production sets both.
 //
+// # Limits
+//
+// limits.jsonBodyBytes and limits.formBodyBytes bound what is read of a
+// request body (JSON routes; the OAuth2 endpoints and the web form's
+// posts): reading stops there and the answer is 413.
+//
 // # Secrets
 //
 // Client secrets are given either in plain text (`secret`, for development)

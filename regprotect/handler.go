@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"net"
 	"net/http"
 	"net/url"
@@ -37,6 +38,7 @@ type Handler struct {
 	base      string // public base URL, no trailing slash
 	secure    bool   // cookies only over https
 	ttl       time.Duration
+	maxForm   int64 // bytes of a form post
 	log       *zap.Logger
 	mux       *http.ServeMux
 }
@@ -47,16 +49,25 @@ type Options struct {
 	Providers aggregator.ProviderCatalogue
 	BaseURL   string
 	TTL       time.Duration // the session lifetime, for the cookie
-	Log       *zap.Logger
+	// FormBodyBytes bounds a form post (413 beyond it); 0: DefaultFormBodyBytes.
+	FormBodyBytes int64
+	Log           *zap.Logger
 }
+
+// DefaultFormBodyBytes bounds a form post when Options name no limit: the
+// form's posts are a few hundred bytes.
+const DefaultFormBodyBytes = 64 << 10
 
 // New builds the form's handler.
 func New(o Options) *Handler {
 	if o.Log == nil {
 		o.Log = zap.NewNop()
 	}
+	if o.FormBodyBytes <= 0 {
+		o.FormBodyBytes = DefaultFormBodyBytes
+	}
 	h := &Handler{forms: o.Forms, providers: o.Providers, base: o.BaseURL, secure: strings.HasPrefix(o.BaseURL, "https:"),
-		ttl: o.TTL, log: o.Log, mux: http.NewServeMux()}
+		ttl: o.TTL, maxForm: o.FormBodyBytes, log: o.Log, mux: http.NewServeMux()}
 	h.mux.HandleFunc("GET "+BasePath, h.open)
 	h.mux.HandleFunc("GET "+StylesheetPath, h.stylesheet)
 	h.mux.HandleFunc("GET "+BasePath+"/{session}", h.page)
@@ -168,7 +179,17 @@ func (h *Handler) act(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, langOf(r, ""), err)
 		return
 	}
+	if r.ContentLength > h.maxForm {
+		h.problem(w, r, ws.Lang, http.StatusRequestEntityTooLarge, "problem.too_large")
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, h.maxForm)
 	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			h.problem(w, r, ws.Lang, http.StatusRequestEntityTooLarge, "problem.too_large")
+			return
+		}
 		h.problem(w, r, ws.Lang, http.StatusBadRequest, "problem.forbidden")
 		return
 	}

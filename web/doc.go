@@ -25,4 +25,13 @@
 //     keys and providerId of a CreateBankAccess body, where two keys equal
 //     but for case are a duplicate (400). Product and transaction ids are
 //     the bank's and stay as sent.
+//   - Request bodies (decode.go): a JSON route reads one JSON value, and
+//     nothing but whitespace may follow it (400). A body with content must
+//     be declared as application/json (any parameters) or
+//     application/*+json, else 415; an empty body needs no Content-Type,
+//     since clients send bodiless POSTs with any or none. Form routes
+//     (OAuth2, the demo bank's page) want application/x-www-form-urlencoded
+//     (415) and keep RFC 6749's error fields. Bodies beyond Limits answer
+//     413: a declared length at once, an undeclared one as soon as reading
+//     passes the limit, so no more than the limit is ever held.
 package web

@@ -1,16 +1,12 @@
 package web
 
 import (
-	"mime"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/zugang/zugang/aggregator"
 )
-
-// maxFormBytes bounds OAuth2 form bodies; real ones are a few hundred bytes.
-const maxFormBytes = 64 << 10
 
 // tokenJSON is BANKSapi's Token object.
 type tokenJSON struct {
@@ -33,31 +29,13 @@ func newTokenJSON(t aggregator.Token, accessToken string) tokenJSON {
 		AdditionalData: extra, ValidTo: aggregator.Timestamp(t.ValidTo), AccessToken: accessToken, TokenType: "Bearer"}
 }
 
-// parseForm reads an application/x-www-form-urlencoded body.
-func parseForm(c *gin.Context) error {
-	const op = "web.parseForm"
-	if c.Request.ContentLength != 0 {
-		mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
-		if err != nil || mt != "application/x-www-form-urlencoded" {
-			return &aggregator.Error{Kind: aggregator.KindInvalid, Op: op, OAuth: "invalid_request",
-				Message: "malformed form body", Details: "send Content-Type: application/x-www-form-urlencoded"}
-		}
-	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxFormBytes)
-	if err := c.Request.ParseForm(); err != nil {
-		return &aggregator.Error{Kind: aggregator.KindInvalid, Op: op, OAuth: "invalid_request",
-			Message: "malformed form body", Err: err}
-	}
-	return nil
-}
-
 // token is POST /auth/oauth2/token.
 func (s *Server) token(c *gin.Context) error {
 	client, err := s.authenticateClient(c)
 	if err != nil {
 		return err
 	}
-	if err := parseForm(c); err != nil {
+	if err := s.parseForm(c); err != nil {
 		return err
 	}
 	f := c.Request.PostForm
@@ -84,7 +62,7 @@ func (s *Server) revoke(c *gin.Context) error {
 			return err
 		}
 	}
-	if err := parseForm(c); err != nil {
+	if err := s.parseForm(c); err != nil {
 		return err
 	}
 	if err := s.auth.Revoke(c.Request.Context(), c.Request.PostForm.Get("token")); err != nil {

@@ -33,6 +33,7 @@ type Options struct {
 	Now           func() time.Time          // nil: time.Now
 	ViewCacheSize int                       // rendered bank accesses kept per process; 0: 10000
 	Metrics       *prometheus.Registry      // nil: a private registry
+	Limits        Limits                    // request body limits; zero: the defaults
 }
 
 // Server is the gateway's HTTP handler.
@@ -53,6 +54,7 @@ type Server struct {
 	log       *zap.Logger
 	registry  *prometheus.Registry
 	draining  atomic.Bool
+	limits    Limits
 	// providerBodies caches rendered providers by id: the catalogue and
 	// the base URL are fixed for the life of a Server.
 	providerBodies sync.Map
@@ -77,6 +79,7 @@ func New(o Options) *Server {
 	s := &Server{auth: o.Auth, mgmt: o.Management, providers: o.Providers, accesses: o.Accesses, redirects: o.Redirects, webForm: o.WebForm, webForms: o.WebForms, webhooks: o.Webhooks, credKey: o.CredentialKey, now: o.Now, ready: o.Ready,
 		links: links{base: o.BaseURL}, log: o.Log, registry: o.Metrics}
 
+	s.limits = o.Limits.withDefaults()
 	s.views, _ = lru.New[string, renderedAccess](o.ViewCacheSize)
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()

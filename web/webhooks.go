@@ -55,7 +55,7 @@ func (s *Server) getWebhook(c *gin.Context) error {
 
 func (s *Server) putWebhook(c *gin.Context) error {
 	var in webhookInJSON
-	if err := decodeJSON(c, &in); err != nil {
+	if err := s.decodeJSON(c, &in); err != nil {
 		return err
 	}
 	secrets := in.Secrets

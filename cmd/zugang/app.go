@@ -145,12 +145,13 @@ func (m *Main) open(ctx context.Context) error {
 		TTL:       cfg.WebForm.SessionTTL, Now: m.Now, Log: m.Log.Named("webform")}
 	m.Accesses.WebForms = m.WebForms
 	form := regprotect.New(regprotect.Options{Forms: m.WebForms, Providers: catalogue, BaseURL: base,
-		TTL: cfg.WebForm.SessionTTL, Log: m.Log.Named("webform")})
+		TTL: cfg.WebForm.SessionTTL, FormBodyBytes: int64(cfg.Limits.FormBodyBytes), Log: m.Log.Named("webform")})
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.Server = web.New(web.Options{BaseURL: cfg.Server.BaseURL, CORSOrigins: cfg.Server.CORSOrigins,
 		Auth: m.Auth, Management: m.Management, Providers: catalogue, Accesses: m.Accesses, Redirects: m.Accesses, WebForm: form, WebForms: m.WebForms, Webhooks: m.Webhooks, CredentialKey: credKey, Ready: m.Store,
-		Log: m.Log.Named("http"), Metrics: registry, Now: m.Now})
+		Log: m.Log.Named("http"), Metrics: registry, Now: m.Now,
+		Limits: web.Limits{JSONBodyBytes: int64(cfg.Limits.JSONBodyBytes), FormBodyBytes: int64(cfg.Limits.FormBodyBytes)}})
 	m.HTTP = &http.Server{
 		Handler:           m.Server,
 		ReadHeaderTimeout: 10 * time.Second,
