@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -78,5 +79,87 @@ func TestWebFormBodyLimit(t *testing.T) {
 	}
 	if p := b.submit(acceptTerms); p.status != http.StatusOK {
 		t.Errorf("a post within the limit: %d", p.status)
+	}
+}
+
+// freeAddr returns a loopback address with a port nobody listens on now.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	_ = l.Close()
+	return addr
+}
+
+// TestMetricsAccess: metrics.token guards /metrics with a bearer token;
+// metrics.addr moves /metrics to a listener of its own, which stops with
+// the gateway.
+func TestMetricsAccess(t *testing.T) {
+	const token = "scrape-me-7f3a"
+	auth := http.Header{"Authorization": {"Bearer " + token}}
+	wrong := http.Header{"Authorization": {"Bearer scrape-me-7f3b"}}
+
+	t.Run("token on the API listener", func(t *testing.T) {
+		env := testEnv(t)
+		env["ZUGANG_METRICS_TOKEN"] = token
+		m, _ := startMain(t, env)
+		c := client{t: t, base: m.URL()}
+		for _, h := range []http.Header{nil, wrong, {"Authorization": {"Basic " + token}}} {
+			res, body := c.call("GET", "/metrics", h, "")
+			if res.StatusCode != http.StatusUnauthorized || !strings.HasPrefix(res.Header.Get("WWW-Authenticate"), "Bearer ") ||
+				!strings.Contains(string(body), "BA401") {
+				t.Errorf("%v: %d %q %.100s", h, res.StatusCode, res.Header.Get("WWW-Authenticate"), body)
+			}
+		}
+		if res, body := c.call("GET", "/metrics", auth, ""); res.StatusCode != http.StatusOK || !strings.Contains(string(body), "go_goroutines") {
+			t.Errorf("with the token: %d %.200s", res.StatusCode, body)
+		}
+	})
+
+	t.Run("separate listener", func(t *testing.T) {
+		env := testEnv(t)
+		addr := freeAddr(t)
+		env["ZUGANG_METRICS_ADDR"] = addr
+		env["ZUGANG_METRICS_TOKEN"] = token
+		m, _ := startMain(t, env)
+		api := client{t: t, base: m.URL()}
+		if res, _ := api.call("GET", "/metrics", auth, ""); res.StatusCode != http.StatusNotFound {
+			t.Errorf("/metrics on the API listener: %d", res.StatusCode)
+		}
+		if res, _ := api.call("GET", "/healthz", nil, ""); res.StatusCode != http.StatusOK {
+			t.Errorf("healthz: %d", res.StatusCode)
+		}
+		metrics := client{t: t, base: "http://" + addr}
+		res, body := metrics.call("GET", "/metrics", auth, "")
+		if res.StatusCode != http.StatusOK || !strings.Contains(string(body), "zugang_http_requests_total") ||
+			res.Header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("metrics listener: %d %v %.200s", res.StatusCode, res.Header, body)
+		}
+		if res, _ := metrics.call("GET", "/metrics", nil, ""); res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("metrics listener without the token: %d", res.StatusCode)
+		}
+		if res, _ := metrics.call("GET", "/healthz", nil, ""); res.StatusCode != http.StatusNotFound {
+			t.Errorf("the metrics listener serves only /metrics: healthz %d", res.StatusCode)
+		}
+	})
+}
+
+// TestMetricsListenerStopsWithGateway: the metrics listener is closed when
+// Run returns.
+func TestMetricsListenerStopsWithGateway(t *testing.T) {
+	env := testEnv(t)
+	addr := freeAddr(t)
+	env["ZUGANG_METRICS_ADDR"] = addr
+	t.Run("serve", func(t *testing.T) {
+		startMain(t, env) // its cleanup stops the gateway
+		if res, err := http.Get("http://" + addr + "/metrics"); err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("metrics listener: %v %v", res, err)
+		}
+	})
+	if _, err := http.Get("http://" + addr + "/metrics"); err == nil {
+		t.Error("the metrics listener still serves after shutdown")
 	}
 }
