@@ -82,10 +82,13 @@ const (
 
 func invalidf(op, format string, args ...any) *Error { return Errorf(KindInvalid, op, format, args...) }
 
-// validAccessID reports whether a client-chosen id is a UUID in canonical form.
+// validAccessID reports whether a client-chosen id is a UUID in canonical
+// form, in lower case: ids are compared byte for byte, so an upper-case
+// spelling would be a second access with a second bank login. The HTTP
+// edge lower-cases what clients send.
 func validAccessID(id string) bool {
 	u, err := uuid.Parse(id)
-	return err == nil && u.String() == strings.ToLower(id) && len(id) == 36
+	return err == nil && u.String() == id
 }
 
 // checkOptions validates the query parameters and headers at the edge.

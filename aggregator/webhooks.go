@@ -21,9 +21,10 @@ import (
 type WebhookService interface {
 	Endpoint(ctx context.Context, p Principal, tenant string) (WebhookEndpoint, error)
 	// PutEndpoint sets the endpoint. Without secrets it keeps the current
-	// ones, or generates one for a new endpoint; the result carries the
-	// secrets, which only this call ever returns.
-	PutEndpoint(ctx context.Context, p Principal, tenant string, in WebhookEndpoint) (WebhookEndpoint, error)
+	// ones, or generates one for a new endpoint. Only a generated secret
+	// is ever shown, in WebhookPut.Generated of this one answer: secrets
+	// the caller sent, or that were kept, are never shown again.
+	PutEndpoint(ctx context.Context, p Principal, tenant string, in WebhookEndpoint) (WebhookPut, error)
 	DeleteEndpoint(ctx context.Context, p Principal, tenant string) error
 	// Notifications reads sent or pending notifications by serial range
 	// (at most MaxNotificationRange at once), for a receiver that missed some.
@@ -31,6 +32,16 @@ type WebhookService interface {
 	// DeadLetters lists the serials given up on; Redeliver sends one again.
 	DeadLetters(ctx context.Context, p Principal, tenant string) ([]int64, error)
 	Redeliver(ctx context.Context, p Principal, tenant string, serial int64) error
+}
+
+// WebhookPut is the answer to PutEndpoint.
+type WebhookPut struct {
+	// Endpoint is the endpoint as stored, its secrets opened (for their
+	// hints; they are not to be shown).
+	Endpoint WebhookEndpoint
+	// Generated are the secrets the gateway made in this call: the only
+	// ones the caller may see, and only in this answer.
+	Generated []string
 }
 
 // MaxNotificationRange bounds one read of the notification log.
@@ -155,34 +166,37 @@ func (w *Webhooks) Endpoint(ctx context.Context, p Principal, tenant string) (We
 }
 
 // PutEndpoint validates and stores the endpoint.
-func (w *Webhooks) PutEndpoint(ctx context.Context, p Principal, tenant string, in WebhookEndpoint) (WebhookEndpoint, error) {
+func (w *Webhooks) PutEndpoint(ctx context.Context, p Principal, tenant string, in WebhookEndpoint) (WebhookPut, error) {
 	const op = "webhooks.PutEndpoint"
 	if err := ownTenant(p, tenant, op); err != nil {
-		return WebhookEndpoint{}, err
+		return WebhookPut{}, err
 	}
 	if err := CheckWebhookEndpoint(op, in); err != nil {
-		return WebhookEndpoint{}, err
+		return WebhookPut{}, err
 	}
 	if err := w.checkURL(op, in.URL); err != nil {
-		return WebhookEndpoint{}, err
+		return WebhookPut{}, err
 	}
+	var generated []string
 	if len(in.Secrets) == 0 {
 		cur, err := w.ActiveEndpoint(ctx, tenant)
 		switch {
 		case err == nil:
 			in.Secrets = cur.Secrets
 		case IsNotFound(err):
-			in.Secrets = []string{NewWebhookSecret()}
+			generated = []string{NewWebhookSecret()}
+			in.Secrets = generated
 		default:
-			return WebhookEndpoint{}, err
+			return WebhookPut{}, err
 		}
 	}
 	in.Tenant, in.Updated = tenant, w.Now()
 	if err := w.save(ctx, in); err != nil {
-		return WebhookEndpoint{}, err
+		return WebhookPut{}, err
 	}
-	LoggerFrom(ctx, w.Log).Info("webhook endpoint set", zap.String("tenant", tenant), zap.Int("secrets", len(in.Secrets)))
-	return in, nil
+	LoggerFrom(ctx, w.Log).Info("webhook endpoint set", zap.String("tenant", tenant), zap.Int("secrets", len(in.Secrets)),
+		zap.Int("generated", len(generated)))
+	return WebhookPut{Endpoint: in, Generated: generated}, nil
 }
 
 // DeleteEndpoint removes the tenant's endpoint; notifications are no longer

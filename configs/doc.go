@@ -133,6 +133,19 @@
 // stored credentials survive a restart. The gateway warns loudly about
 // either; production sets both.
 //
+// # Limits and metrics
+//
+// limits.jsonBodyBytes and limits.formBodyBytes bound what is read of a
+// request body (JSON routes; the OAuth2 endpoints and the web form's
+// posts): reading stops there and the answer is 413.
+//
+// /metrics is open on the API's listener unless configured otherwise.
+// metrics.token makes it want "Authorization: Bearer <token>" (a secret,
+// like a client secret: set it from the environment in production);
+// metrics.addr serves it on a separate plain-HTTP listener instead (for
+// a scraper on the host or a private network), and the API's listener
+// answers 404 for it. Both may be set.
+//
 // # Secrets
 //
 // Client secrets are given either in plain text (`secret`, for development)

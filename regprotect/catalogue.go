@@ -38,6 +38,7 @@ var texts = map[string]text{
 	"problem.session_unknown":  {"Dieser Vorgang ist nicht bekannt. Bitte starten Sie ihn in der App erneut.", "This session is not known. Please start again in the app."},
 	"problem.callback_invalid": {"Die App hat eine ungültige oder nicht erlaubte Rücksprungadresse übermittelt. Bitte wenden Sie sich an den Anbieter der App.", "The app sent an invalid or disallowed return address. Please contact the provider of the app."},
 	"problem.forbidden":        {"Die Anfrage konnte nicht überprüft werden. Bitte laden Sie die Seite neu.", "The request could not be verified. Please reload the page."},
+	"problem.too_large":        {"Die Eingaben sind zu umfangreich. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.", "The form data is too large. Please reload the page and try again."},
 	"problem.internal":         {"Es ist ein technischer Fehler aufgetreten. Bitte versuchen Sie es später noch einmal.", "A technical error occurred. Please try again later."},
 	"problem.close":            {"Sie können dieses Fenster jetzt schließen.", "You can close this window now."},
 

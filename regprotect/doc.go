@@ -66,4 +66,9 @@
 //   - Sessions live webForm.sessionTTL (default 15 min) and belong to the
 //     user whose token caused the 451; DELETE /customer/v2/regprotect/sessions
 //     ends all of them.
+//   - Session ids are UUIDs and are taken in lower case, as issued, so any
+//     spelling of the 451's link opens the session.
+//   - A post is read up to Options.FormBodyBytes (limits.formBodyBytes,
+//     64 KiB by default) and no further; a longer one gets a 413 page and
+//     changes nothing.
 package regprotect

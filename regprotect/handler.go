@@ -5,12 +5,14 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"go.uber.org/zap"
 
 	"github.com/zugang/zugang/aggregator"
@@ -36,6 +38,7 @@ type Handler struct {
 	base      string // public base URL, no trailing slash
 	secure    bool   // cookies only over https
 	ttl       time.Duration
+	maxForm   int64 // bytes of a form post
 	log       *zap.Logger
 	mux       *http.ServeMux
 }
@@ -46,16 +49,25 @@ type Options struct {
 	Providers aggregator.ProviderCatalogue
 	BaseURL   string
 	TTL       time.Duration // the session lifetime, for the cookie
-	Log       *zap.Logger
+	// FormBodyBytes bounds a form post (413 beyond it); 0: DefaultFormBodyBytes.
+	FormBodyBytes int64
+	Log           *zap.Logger
 }
+
+// DefaultFormBodyBytes bounds a form post when Options name no limit: the
+// form's posts are a few hundred bytes.
+const DefaultFormBodyBytes = 64 << 10
 
 // New builds the form's handler.
 func New(o Options) *Handler {
 	if o.Log == nil {
 		o.Log = zap.NewNop()
 	}
+	if o.FormBodyBytes <= 0 {
+		o.FormBodyBytes = DefaultFormBodyBytes
+	}
 	h := &Handler{forms: o.Forms, providers: o.Providers, base: o.BaseURL, secure: strings.HasPrefix(o.BaseURL, "https:"),
-		ttl: o.TTL, log: o.Log, mux: http.NewServeMux()}
+		ttl: o.TTL, maxForm: o.FormBodyBytes, log: o.Log, mux: http.NewServeMux()}
 	h.mux.HandleFunc("GET "+BasePath, h.open)
 	h.mux.HandleFunc("GET "+StylesheetPath, h.stylesheet)
 	h.mux.HandleFunc("GET "+BasePath+"/{session}", h.page)
@@ -103,7 +115,7 @@ func (h *Handler) sessionPath(id string) string { return BasePath + "/" + url.Pa
 func (h *Handler) open(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	lang := langOf(r, "")
-	ws, secret, err := h.forms.Open(r.Context(), q.Get("session"), aggregator.UseCase(q.Get("useCase")), q.Get("callbackUrl"), lang)
+	ws, secret, err := h.forms.Open(r.Context(), canonicalSessionID(q.Get("session")), aggregator.UseCase(q.Get("useCase")), q.Get("callbackUrl"), lang)
 	if err != nil {
 		h.fail(w, r, lang, err)
 		return
@@ -120,8 +132,17 @@ func (h *Handler) session(r *http.Request) (aggregator.WebFormSession, string, e
 	if err == nil {
 		secret = c.Value
 	}
-	ws, err := h.forms.Session(r.Context(), r.PathValue("session"), secret)
+	ws, err := h.forms.Session(r.Context(), canonicalSessionID(r.PathValue("session")), secret)
 	return ws, secret, err
+}
+
+// canonicalSessionID takes a session's UUID in lower case, as it was
+// issued, so that any spelling of it names the session.
+func canonicalSessionID(s string) string {
+	if len(s) != 36 || uuid.Validate(s) != nil {
+		return s
+	}
+	return strings.ToLower(s)
 }
 
 // csrfToken is derived from the browser's secret, so nothing more is
@@ -158,7 +179,17 @@ func (h *Handler) act(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, langOf(r, ""), err)
 		return
 	}
+	if r.ContentLength > h.maxForm {
+		h.problem(w, r, ws.Lang, http.StatusRequestEntityTooLarge, "problem.too_large")
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, h.maxForm)
 	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			h.problem(w, r, ws.Lang, http.StatusRequestEntityTooLarge, "problem.too_large")
+			return
+		}
 		h.problem(w, r, ws.Lang, http.StatusBadRequest, "problem.forbidden")
 		return
 	}

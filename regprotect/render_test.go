@@ -324,7 +324,7 @@ func TestCataloguesMatch(t *testing.T) {
 func TestCatalogueHasHandlerKeys(t *testing.T) {
 	keys := []string{"error.credentials_wrong", "error.tan_wrong", "error.field_required", "error.choose_one",
 		"error.products_none", "error.bank_unavailable", "problem.session_used", "problem.session_expired",
-		"problem.session_unknown", "problem.callback_invalid", "problem.forbidden", "problem.internal"}
+		"problem.session_unknown", "problem.callback_invalid", "problem.forbidden", "problem.too_large", "problem.internal"}
 	for _, s := range allSteps {
 		keys = append(keys, "title."+s)
 	}

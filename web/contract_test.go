@@ -204,15 +204,25 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 			}
 			if op.Security != nil && len(*op.Security) > 0 {
 				for _, s := range []int{401, 403} {
-					if op.Responses.Status(s) == nil && !(path == "/auth/oauth2/token" || path == "/auth/oauth2/revoke") {
+					// The OAuth2 endpoints refuse bad client credentials with
+					// 401 only, and so does /metrics a wrong metrics token.
+					if op.Responses.Status(s) == nil && !(path == "/auth/oauth2/token" || path == "/auth/oauth2/revoke" || path == "/metrics") {
 						t.Errorf("%s: authenticated route without %d", where, s)
 					}
 				}
 			}
 			for code, resp := range op.Responses.Map() {
-				h := resp.Value.Headers["X-Correlation-ID"]
-				if h == nil || h.Ref != "#/components/headers/X-Correlation-ID" {
-					t.Errorf("%s %s: X-Correlation-ID header must reference the component", where, code)
+				for _, name := range []string{"X-Correlation-ID", "X-Content-Type-Options", "Referrer-Policy"} {
+					h := resp.Value.Headers[name]
+					if h == nil || h.Ref != "#/components/headers/"+name {
+						t.Errorf("%s %s: %s header must reference the component", where, code, name)
+					}
+				}
+				if contractNoStorePath(path) {
+					h := resp.Value.Headers["Cache-Control"]
+					if h == nil || (h.Ref != "#/components/headers/NoStore" && h.Ref != "#/components/headers/NoStoreOnPrivateRoutes") {
+						t.Errorf("%s %s: Cache-Control must reference NoStore", where, code)
+					}
 				}
 				for mt := range resp.Value.Content {
 					if mt == "application/json" && !strings.HasPrefix(code, "2") {
@@ -225,6 +235,13 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 			}
 		}
 	}
+}
+
+// contractNoStorePath reports whether the gateway answers path with
+// Cache-Control: no-store (bank data, user data, tokens).
+func contractNoStorePath(path string) bool {
+	return strings.HasPrefix(path, "/customer/v2") && !strings.HasPrefix(path, "/customer/v2/webform") ||
+		strings.HasPrefix(path, "/auth/mgmt/") || strings.HasPrefix(path, "/auth/oauth2/")
 }
 
 // TestEveryRouteIsDocumented keeps the document and the engine in step:
@@ -275,7 +292,16 @@ func TestCheckContractRejectsWrongBody(t *testing.T) {
 }
 
 func contractJSONHeader() http.Header {
-	return http.Header{"Content-Type": {"application/json; charset=utf-8"}, "X-Correlation-Id": {"c0ffee"}}
+	h := contractBaseHeader()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	return h
+}
+
+// contractBaseHeader is what the gateway sends on every answer (and
+// no-store, which the document wants on private routes only).
+func contractBaseHeader() http.Header {
+	return http.Header{"X-Correlation-Id": {"c0ffee"}, "X-Content-Type-Options": {"nosniff"},
+		"Referrer-Policy": {"no-referrer"}, "Cache-Control": {"no-store"}}
 }
 
 // TestContractErrorSelfCheck shows that contractError accepts the documented
@@ -349,7 +375,7 @@ func TestContractErrorSelfCheck(t *testing.T) {
 		}
 		return h
 	}
-	noBody := http.Header{"X-Correlation-Id": {"c0ffee"}}
+	noBody := contractBaseHeader()
 	cases := []struct {
 		name   string
 		method string
@@ -376,6 +402,15 @@ func TestContractErrorSelfCheck(t *testing.T) {
 		{"token 400 unknown oauth code", "POST", "/auth/oauth2/token", 400, jsonH, strings.Replace(oauthBd, `"error":"unsupported_grant_type"`, `"error":"nope"`, 1), false},
 		{"token 401 with WWW-Authenticate", "POST", "/auth/oauth2/token", 401, with(jsonH, "WWW-Authenticate", `Basic realm="zugang"`), oauthBd, true},
 		{"token 401 without WWW-Authenticate", "POST", "/auth/oauth2/token", 401, jsonH, oauthBd, false},
+		{"token 401 with Bearer", "POST", "/auth/oauth2/token", 401, with(jsonH, "WWW-Authenticate", `Bearer realm="zugang"`), oauthBd, false},
+		{"token without no-store", "POST", "/auth/oauth2/token", 200, with(jsonH, "Cache-Control", ""), token, false},
+		{"token cacheable", "POST", "/auth/oauth2/token", 200, with(jsonH, "Cache-Control", "max-age=60"), token, false},
+		{"token without nosniff", "POST", "/auth/oauth2/token", 200, with(jsonH, "X-Content-Type-Options", ""), token, false},
+		{"token without Referrer-Policy", "POST", "/auth/oauth2/token", 200, with(jsonH, "Referrer-Policy", ""), token, false},
+		{"token 413", "POST", "/auth/oauth2/token", 413, jsonH, strings.Replace(oauthBd, `"error":"unsupported_grant_type"`, `"error":"invalid_request"`, 1), true},
+		{"token 415", "POST", "/auth/oauth2/token", 415, jsonH, strings.Replace(oauthBd, `"error":"unsupported_grant_type"`, `"error":"invalid_request"`, 1), true},
+		{"revoke 401 with Basic", "POST", "/auth/oauth2/revoke", 401, with(jsonH, "WWW-Authenticate", `Basic realm="zugang"`), oauthBd, true},
+		{"revoke 401 with Bearer", "POST", "/auth/oauth2/revoke", 401, with(jsonH, "WWW-Authenticate", `Bearer realm="zugang"`), oauthBd, false},
 		{"token 404 undocumented", "POST", "/auth/oauth2/token", 404, jsonH, errBody, false},
 		{"token GET undocumented", "GET", "/auth/oauth2/token", 200, jsonH, token, false},
 		{"revoke 200 empty", "POST", "/auth/oauth2/revoke", 200, noBody, "", true},
@@ -421,6 +456,12 @@ func TestContractErrorSelfCheck(t *testing.T) {
 		{"logo as png", "GET", "/providers/v2/demo.svg", 200, with(noBody, "Content-Type", "image/png"), "\x89PNG", false},
 		{"provider 404", "GET", "/providers/v2/nope", 404, jsonH, errBody, true},
 		{"providers 401", "GET", "/providers/v2", 401, with(jsonH, "WWW-Authenticate", `Bearer realm="zugang"`), errBody, true},
+		{"providers 401 without WWW-Authenticate", "GET", "/providers/v2", 401, jsonH, errBody, false},
+		{"providers 401 with Basic", "GET", "/providers/v2", 401, with(jsonH, "WWW-Authenticate", `Basic realm="zugang"`), errBody, false},
+		{"providers without no-store", "GET", "/providers/v2", 200, with(jsonH, "Cache-Control", ""), "[" + provider + "]", true},
+		{"logo cacheable", "GET", "/providers/v2/demo.svg", 200, with(noBody, "Content-Type", "image/svg+xml", "Cache-Control", "public, max-age=86400"), `<svg/>`, true},
+		{"metrics 401", "GET", "/metrics", 401, with(jsonH, "WWW-Authenticate", `Bearer realm="zugang-metrics"`), strings.Replace(errBody, "BA404", "BA401", 1), true},
+		{"healthz without nosniff", "GET", "/healthz", 200, with(jsonH, "X-Content-Type-Options", ""), `{"status":"ok"}`, false},
 		{"healthz", "GET", "/healthz", 200, jsonH, `{"status":"ok"}`, true},
 		{"healthz wrong", "GET", "/healthz", 200, jsonH, `{"status":"up"}`, false},
 		{"readyz 503", "GET", "/readyz", 503, jsonH, `{"messages":[{"level":"ERROR","code":"BA999","message":"shutting down"}]}`, true},
@@ -441,6 +482,11 @@ func TestContractErrorSelfCheck(t *testing.T) {
 		{"add 409", "POST", "/customer/v2/bankzugaenge", 409, jsonH, conflict, true},
 		{"add 504", "POST", "/customer/v2/bankzugaenge", 504, jsonH, `{"messages":[{"level":"ERROR","code":"BA999","message":"timeout"}]}`, true},
 		{"add 404 undocumented", "POST", "/customer/v2/bankzugaenge", 404, jsonH, errBody, false},
+		{"add 413", "POST", "/customer/v2/bankzugaenge", 413, jsonH, strings.Replace(errBody, "BA404", "BA413", 1), true},
+		{"add 415", "POST", "/customer/v2/bankzugaenge", 415, jsonH, strings.Replace(errBody, "BA404", "BA415", 1), true},
+		{"add 415 without no-store", "POST", "/customer/v2/bankzugaenge", 415, with(jsonH, "Cache-Control", ""), strings.Replace(errBody, "BA404", "BA415", 1), true},
+		{"add 415 cacheable", "POST", "/customer/v2/bankzugaenge", 415, with(jsonH, "Cache-Control", "public"), strings.Replace(errBody, "BA404", "BA415", 1), false},
+		{"list accesses without no-store", "GET", "/customer/v2/bankzugaenge", 200, with(jsonH, "Cache-Control", ""), `{}`, false},
 		{"delete accesses", "DELETE", "/customer/v2/bankzugaenge", 200, noBody, "", true},
 		{"access", "GET", acc, 200, jsonH, access, true},
 		{"access 404", "GET", acc, 404, jsonH, errBody, true},

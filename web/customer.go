@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -23,13 +22,15 @@ type accessDataJSON struct {
 }
 
 // decodeAccessMap reads a CreateBankAccess body, keeping the keys' order.
-func decodeAccessMap(c *gin.Context) (map[string]aggregator.AccessRequest, []string, error) {
+// Bank-access and provider ids are UUIDs and taken in lower case, so two
+// keys that differ only in case are the same access twice.
+func (s *Server) decodeAccessMap(c *gin.Context) (map[string]aggregator.AccessRequest, []string, error) {
 	const op = "web.decodeAccessMap"
-	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBytes))
+	body, err := s.jsonBody(c, op)
 	if err != nil {
-		return nil, nil, &aggregator.Error{Kind: aggregator.KindInvalid, Op: op, Message: "request body too large or unreadable", Err: err}
+		return nil, nil, err
 	}
-	if len(bytes.TrimSpace(body)) == 0 {
+	if body == nil {
 		return map[string]aggregator.AccessRequest{}, nil, nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -44,7 +45,7 @@ func decodeAccessMap(c *gin.Context) (map[string]aggregator.AccessRequest, []str
 		if err != nil {
 			return nil, nil, &aggregator.Error{Kind: aggregator.KindInvalid, Op: op, Message: "malformed JSON body", Err: err}
 		}
-		id := tok.(string)
+		id := canonicalUUID(tok.(string))
 		var d accessDataJSON
 		if err := dec.Decode(&d); err != nil {
 			return nil, nil, &aggregator.Error{Kind: aggregator.KindInvalid, Op: op,
@@ -53,12 +54,15 @@ func decodeAccessMap(c *gin.Context) (map[string]aggregator.AccessRequest, []str
 		if _, dup := out[id]; dup {
 			return nil, nil, &aggregator.Error{Kind: aggregator.KindInvalid, Op: op, Message: "bank access " + id + " appears twice"}
 		}
-		out[id] = aggregator.AccessRequest{ProviderID: d.ProviderID, Credentials: d.Credentials, Sync: d.Sync,
+		out[id] = aggregator.AccessRequest{ProviderID: canonicalUUID(d.ProviderID), Credentials: d.Credentials, Sync: d.Sync,
 			SelectedProducts: d.SelectedBankProducts}
 		order = append(order, id)
 	}
 	if _, err := dec.Token(); err != nil {
 		return nil, nil, &aggregator.Error{Kind: aggregator.KindInvalid, Op: op, Message: "malformed JSON body", Err: err}
+	}
+	if err := jsonEnd(dec, body, op); err != nil {
+		return nil, nil, err
 	}
 	return out, order, nil
 }
@@ -126,7 +130,7 @@ func (s *Server) addAccesses(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	req, order, err := decodeAccessMap(c)
+	req, order, err := s.decodeAccessMap(c)
 	if err != nil {
 		return err
 	}
@@ -199,7 +203,7 @@ func (s *Server) startSCA(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	req, _, err := decodeAccessMap(c)
+	req, _, err := s.decodeAccessMap(c)
 	if err != nil {
 		return err
 	}
@@ -222,7 +226,7 @@ type submitJSON struct {
 func (s *Server) submitConsent(c *gin.Context) error {
 	const op = "web.submitConsent"
 	var in submitJSON
-	if err := decodeOptionalJSON(c, &in); err != nil {
+	if err := s.decodeOptionalJSON(c, &in); err != nil {
 		return err
 	}
 	sub := aggregator.SCASubmission{Medium: in.ChosenScaMedia, AuthData: in.ScaAuthenticationData}

@@ -57,7 +57,7 @@ func (s *Server) demoBankAuthorize(c *gin.Context) error {
 // demoBankAnswer is POST /demo-bank/authorize: the user's answer. It
 // completes the SCA and sends the browser back to the callbackUrl.
 func (s *Server) demoBankAnswer(c *gin.Context) error {
-	if err := parseForm(c); err != nil {
+	if err := s.parseForm(c); err != nil {
 		return err
 	}
 	f := c.Request.PostForm

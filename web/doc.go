@@ -20,4 +20,30 @@
 //     both.
 //   - Provider logos are public (browsers load them in <img> without a
 //     token); everything else under /providers needs provider/read.
+//   - Ids that are UUIDs (bank accesses, consents, users, providers) are
+//     lower-cased where they enter: the path parameters (ids.go) and the
+//     keys and providerId of a CreateBankAccess body, where two keys equal
+//     but for case are a duplicate (400). Product and transaction ids are
+//     the bank's and stay as sent.
+//   - Request bodies (decode.go): a JSON route reads one JSON value, and
+//     nothing but whitespace may follow it (400). A body with content must
+//     be declared as application/json (any parameters) or
+//     application/*+json, else 415; an empty body needs no Content-Type,
+//     since clients send bodiless POSTs with any or none. Form routes
+//     (OAuth2, the demo bank's page) want application/x-www-form-urlencoded
+//     (415) and keep RFC 6749's error fields. Bodies beyond Limits answer
+//     413: a declared length at once, an undeclared one as soon as reading
+//     passes the limit, so no more than the limit is ever held.
+//   - Every answer carries X-Content-Type-Options: nosniff and
+//     Referrer-Policy: no-referrer; answers under /customer/v2,
+//     /auth/mgmt and /auth/oauth2 (bank data, user data, tokens)
+//     Cache-Control: no-store (headers.go). The catalogue keeps its own
+//     caching: logos are public for a day, the rest sets none.
+//   - A 401 names the scheme the route wants: Bearer on bearer routes and
+//     /metrics, Basic on the OAuth2 endpoints (their errors carry an
+//     RFC 6749 code, which is how render.go tells them apart).
+//   - /metrics is open unless Options.MetricsToken is set: then it wants
+//     that bearer token, compared in constant time over SHA-256 digests so
+//     not even its length leaks. With Options.MetricsElsewhere the route
+//     is left off and the caller serves MetricsHandler on its own listener.
 package web

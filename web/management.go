@@ -1,17 +1,12 @@
 package web
 
 import (
-	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/zugang/zugang/aggregator"
 )
-
-const maxJSONBytes = 1 << 20
 
 type tenantJSON struct {
 	Name        string `json:"name"`
@@ -69,32 +64,6 @@ func mapSlice[T, W any](in []T, f func(T) W) []W {
 		out[i] = f(v)
 	}
 	return out
-}
-
-// decodeJSON reads a JSON body into v; unknown fields are ignored as the
-// seed asks of every consumer.
-func decodeJSON(c *gin.Context, v any) error { return decodeBody(c, v, false) }
-
-// decodeOptionalJSON is decodeJSON for bodies that may be absent (an empty
-// SubmitScaData confirms a decoupled SCA); v keeps its zero value then.
-func decodeOptionalJSON(c *gin.Context, v any) error { return decodeBody(c, v, true) }
-
-func decodeBody(c *gin.Context, v any, optional bool) error {
-	const op = "web.decodeJSON"
-	body := http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBytes)
-	err := json.NewDecoder(body).Decode(v)
-	if err == nil || optional && errors.Is(err, io.EOF) {
-		return nil
-	}
-	msg := "malformed JSON body"
-	var typeErr *json.UnmarshalTypeError
-	switch {
-	case errors.Is(err, io.EOF):
-		msg = "request body is empty; a JSON object is required"
-	case errors.As(err, &typeErr):
-		msg = "field " + typeErr.Field + " must be a " + typeErr.Type.String()
-	}
-	return &aggregator.Error{Kind: aggregator.KindInvalid, Op: op, Message: msg, Err: err}
 }
 
 func (s *Server) listTenants(c *gin.Context) error {
@@ -172,7 +141,7 @@ func (s *Server) addRoleUser(c *gin.Context) error {
 
 func (s *Server) createUser(c *gin.Context) error {
 	var in aggregator.NewUser
-	if err := decodeJSON(c, &in); err != nil {
+	if err := s.decodeJSON(c, &in); err != nil {
 		return err
 	}
 	tenant := c.Param("tenant")
@@ -213,7 +182,7 @@ func (s *Server) deactivateUser(c *gin.Context) error {
 
 func (s *Server) reactivateUser(c *gin.Context) error {
 	var in aggregator.NewUser
-	if err := decodeJSON(c, &in); err != nil {
+	if err := s.decodeJSON(c, &in); err != nil {
 		return err
 	}
 	if err := s.mgmt.ReactivateUser(c.Request.Context(), principal(c), c.Param("tenant"), c.Param("user"), in); err != nil {

@@ -1,16 +1,12 @@
 package web
 
 import (
-	"mime"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/zugang/zugang/aggregator"
 )
-
-// maxFormBytes bounds OAuth2 form bodies; real ones are a few hundred bytes.
-const maxFormBytes = 64 << 10
 
 // tokenJSON is BANKSapi's Token object.
 type tokenJSON struct {
@@ -33,24 +29,6 @@ func newTokenJSON(t aggregator.Token, accessToken string) tokenJSON {
 		AdditionalData: extra, ValidTo: aggregator.Timestamp(t.ValidTo), AccessToken: accessToken, TokenType: "Bearer"}
 }
 
-// parseForm reads an application/x-www-form-urlencoded body.
-func parseForm(c *gin.Context) error {
-	const op = "web.parseForm"
-	if c.Request.ContentLength != 0 {
-		mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
-		if err != nil || mt != "application/x-www-form-urlencoded" {
-			return &aggregator.Error{Kind: aggregator.KindInvalid, Op: op, OAuth: "invalid_request",
-				Message: "malformed form body", Details: "send Content-Type: application/x-www-form-urlencoded"}
-		}
-	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxFormBytes)
-	if err := c.Request.ParseForm(); err != nil {
-		return &aggregator.Error{Kind: aggregator.KindInvalid, Op: op, OAuth: "invalid_request",
-			Message: "malformed form body", Err: err}
-	}
-	return nil
-}
-
 // token is POST /auth/oauth2/token. Token requests count against the
 // client's rate limit: a password grant costs a bcrypt comparison.
 func (s *Server) token(c *gin.Context) error {
@@ -61,7 +39,7 @@ func (s *Server) token(c *gin.Context) error {
 	if err := s.countRequest(c, aggregator.Principal{Tenant: client.Tenant, Client: client.ID}); err != nil {
 		return err
 	}
-	if err := parseForm(c); err != nil {
+	if err := s.parseForm(c); err != nil {
 		return err
 	}
 	f := c.Request.PostForm
@@ -89,7 +67,7 @@ func (s *Server) revoke(c *gin.Context) error {
 			return err
 		}
 	}
-	if err := parseForm(c); err != nil {
+	if err := s.parseForm(c); err != nil {
 		return err
 	}
 	if err := s.auth.Revoke(c.Request.Context(), c.Request.PostForm.Get("token")); err != nil {

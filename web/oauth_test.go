@@ -84,7 +84,7 @@ func TestTokenGrants(t *testing.T) {
 		{"unknown user", formHeader(basic("demo-app", appSecret)), form("grant_type", "password", "username", "nobody", "password", "erika-pass-42"), 400, "invalid_grant", "username or password incorrect"},
 		{"refresh without token", formHeader(basic("demo-app", appSecret)), form("grant_type", "refresh_token"), 400, "invalid_request", "refresh_token is required"},
 		{"refresh unknown token", formHeader(basic("demo-app", appSecret)), form("grant_type", "refresh_token", "refresh_token", uuid.NewString()), 400, "invalid_grant", "refresh_token is not valid"},
-		{"json body", jsonHeader(basic("demo-app", appSecret)), `{"grant_type":"client_credentials"}`, 400, "invalid_request", "malformed form body"},
+		{"json body", jsonHeader(basic("demo-app", appSecret)), `{"grant_type":"client_credentials"}`, 415, "invalid_request", "must be a form"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/zugang/zugang/aggregator"
 )
@@ -38,11 +37,6 @@ func (s *Server) readyz(c *gin.Context) error {
 	}
 	writeJSON(c, http.StatusOK, statusJSON{"ok"})
 	return nil
-}
-
-func (s *Server) metricsHandler() gin.HandlerFunc {
-	h := promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{Registry: s.registry})
-	return gin.WrapH(h)
 }
 
 // openapi serves the API description the handler tests validate against.

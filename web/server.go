@@ -34,6 +34,12 @@ type Options struct {
 	ViewCacheSize int                       // rendered bank accesses kept per process; 0: 10000
 	Metrics       *prometheus.Registry      // nil: a private registry
 	RateLimits    aggregator.RequestLimiter // counts every authenticated request; nil: no limits
+	Limits        Limits                    // request body limits; zero: the defaults
+	// MetricsToken, when set, is the bearer token /metrics wants.
+	MetricsToken string
+	// MetricsElsewhere leaves /metrics off the API: the caller serves
+	// MetricsHandler on a listener of its own.
+	MetricsElsewhere bool
 }
 
 // Server is the gateway's HTTP handler.
@@ -55,6 +61,11 @@ type Server struct {
 	log       *zap.Logger
 	registry  *prometheus.Registry
 	draining  atomic.Bool
+	limits    Limits
+	// metricsToken guards /metrics when set; metricsElsewhere leaves
+	// the route off this engine.
+	metricsToken     string
+	metricsElsewhere bool
 	// providerBodies caches rendered providers by id: the catalogue and
 	// the base URL are fixed for the life of a Server.
 	providerBodies sync.Map
@@ -79,6 +90,8 @@ func New(o Options) *Server {
 	s := &Server{auth: o.Auth, mgmt: o.Management, providers: o.Providers, accesses: o.Accesses, redirects: o.Redirects, webForm: o.WebForm, webForms: o.WebForms, webhooks: o.Webhooks, rates: o.RateLimits, credKey: o.CredentialKey, now: o.Now, ready: o.Ready,
 		links: links{base: o.BaseURL}, log: o.Log, registry: o.Metrics}
 
+	s.limits = o.Limits.withDefaults()
+	s.metricsToken, s.metricsElsewhere = o.MetricsToken, o.MetricsElsewhere
 	s.views, _ = lru.New[string, renderedAccess](o.ViewCacheSize)
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
@@ -93,6 +106,8 @@ func New(o Options) *Server {
 	_ = r.SetTrustedProxies(nil)
 
 	m := newMetrics(o.Metrics)
+	// First, so that every answer (CORS preflights too) has the headers.
+	r.Use(securityHeaders, canonicalUUIDParams)
 	r.Use(correlationID(o.Log), accessLog(o.Log), m.middleware, recovery, s.cors(o.CORSOrigins))
 	r.NoRoute(handle(func(c *gin.Context) error {
 		return &aggregator.Error{Kind: aggregator.KindNotFound, Op: "web.NoRoute", Message: "no such resource",
@@ -130,7 +145,9 @@ func (s *Server) cors(origins []string) gin.HandlerFunc {
 func (s *Server) routes(r *gin.Engine) {
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", handle(s.readyz))
-	r.GET("/metrics", s.metricsHandler())
+	if !s.metricsElsewhere {
+		r.GET("/metrics", gin.WrapH(s.MetricsHandler()))
+	}
 	r.GET("/openapi.yaml", s.openapi)
 
 	if s.credKey != nil {

@@ -11,7 +11,8 @@ import (
 )
 
 // webhookJSON is a tenant's webhook endpoint on the wire. Secrets appear
-// only in the answer to the PUT that set them; reads show hints.
+// only in the answer to the PUT that generated them; every answer shows
+// the hints of the active secrets.
 type webhookJSON struct {
 	URL         string                        `json:"url"`
 	EventTypes  []aggregator.NotificationType `json:"eventTypes"`
@@ -28,16 +29,13 @@ type webhookInJSON struct {
 	EventTypes []aggregator.NotificationType `json:"eventTypes"`
 }
 
-func newWebhookJSON(e aggregator.WebhookEndpoint, showSecrets bool) webhookJSON {
-	out := webhookJSON{URL: e.URL, EventTypes: e.EventTypes}
+func newWebhookJSON(e aggregator.WebhookEndpoint) webhookJSON {
+	out := webhookJSON{URL: e.URL, EventTypes: e.EventTypes, SecretHints: e.SecretHints()}
 	if out.EventTypes == nil {
 		out.EventTypes = aggregator.NotificationTypes
 	}
 	if !e.Updated.IsZero() {
 		out.Updated = aggregator.Timestamp(e.Updated)
-	}
-	if showSecrets {
-		out.Secrets = e.Secrets
 	}
 	return out
 }
@@ -47,27 +45,27 @@ func (s *Server) getWebhook(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	out := newWebhookJSON(e, false)
-	out.SecretHints = e.SecretHints()
-	writeJSON(c, http.StatusOK, out)
+	writeJSON(c, http.StatusOK, newWebhookJSON(e))
 	return nil
 }
 
 func (s *Server) putWebhook(c *gin.Context) error {
 	var in webhookInJSON
-	if err := decodeJSON(c, &in); err != nil {
+	if err := s.decodeJSON(c, &in); err != nil {
 		return err
 	}
 	secrets := in.Secrets
 	if in.Secret != "" {
 		secrets = append([]string{in.Secret}, secrets...)
 	}
-	e, err := s.webhooks.PutEndpoint(c.Request.Context(), principal(c), c.Param("tenant"),
+	put, err := s.webhooks.PutEndpoint(c.Request.Context(), principal(c), c.Param("tenant"),
 		aggregator.WebhookEndpoint{URL: in.URL, Secrets: secrets, EventTypes: in.EventTypes})
 	if err != nil {
 		return err
 	}
-	writeJSON(c, http.StatusOK, newWebhookJSON(e, true))
+	out := newWebhookJSON(put.Endpoint)
+	out.Secrets = put.Generated
+	writeJSON(c, http.StatusOK, out)
 	return nil
 }
 

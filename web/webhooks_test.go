@@ -46,9 +46,10 @@ func TestWebhookEndpointManagement(t *testing.T) {
 	}
 	// Changing the URL keeps the secret; a rotation carries two.
 	next := "whsec_" + strings.Repeat("QUJD", 8)
+	put = webhookJSON{}
 	res = call("PUT", hookPath, admin, `{"url":"https://app.example.com/v2/hooks","secrets":["`+secret+`","`+next+`"]}`)
 	res.json(t, &put)
-	if res.Code != http.StatusOK || len(put.Secrets) != 2 || strings.Join(typesOf(put), ",") != "TRANSACTION,BALANCE,ERROR" {
+	if res.Code != http.StatusOK || len(put.SecretHints) != 2 || strings.Join(typesOf(put), ",") != "TRANSACTION,BALANCE,ERROR" {
 		t.Fatalf("rotation: %d %s", res.Code, res.body)
 	}
 	for _, k := range storetest.Keys(t, h.store) {
@@ -96,6 +97,55 @@ func TestWebhookEndpointManagement(t *testing.T) {
 	}
 	if res := call("DELETE", hookPath, admin, ""); res.Code != http.StatusNotFound {
 		t.Errorf("second DELETE: %d", res.Code)
+	}
+}
+
+// TestWebhookSecretShownOnlyWhenGenerated: the PUT's answer carries a
+// secret only when the gateway generated it in that call; kept secrets
+// and those the caller sent are shown as hints only.
+func TestWebhookSecretShownOnlyWhenGenerated(t *testing.T) {
+	h := newHarness(t)
+	admin := h.adminToken()
+	own := "whsec_" + strings.Repeat("T1dO", 8)
+	steps := []struct {
+		name, body string
+		secrets    int // shown in full
+		hints      int
+	}{
+		{"new endpoint, secret generated", `{"url":"https://app.example.com/hooks"}`, 1, 1},
+		{"URL changed, secret kept", `{"url":"https://app.example.com/v2/hooks"}`, 0, 1},
+		{"same again", `{"url":"https://app.example.com/v2/hooks"}`, 0, 1},
+		{"caller's own secret", `{"url":"https://app.example.com/v2/hooks","secret":"` + own + `"}`, 0, 1},
+		{"after the caller's secret", `{"url":"https://app.example.com/v3/hooks","eventTypes":["ERROR"]}`, 0, 1},
+		{"deleted", "", 0, 0},
+		{"new again, generated again", `{"url":"https://app.example.com/hooks"}`, 1, 1},
+	}
+	var generated []string
+	for _, st := range steps {
+		if st.body == "" {
+			if res := h.do(request{method: "DELETE", path: hookPath, header: bearer(admin)}); res.Code != http.StatusOK {
+				t.Fatalf("%s: %d", st.name, res.Code)
+			}
+			continue
+		}
+		res := h.do(request{method: "PUT", path: hookPath, header: jsonHeader(bearer(admin)), body: st.body})
+		var got webhookJSON
+		res.json(t, &got)
+		if res.Code != http.StatusOK || len(got.Secrets) != st.secrets || len(got.SecretHints) != st.hints {
+			t.Errorf("%s: %d %s", st.name, res.Code, res.body)
+		}
+		generated = append(generated, got.Secrets...)
+		if strings.Contains(string(res.body), strings.TrimPrefix(own, "whsec_")) {
+			t.Errorf("%s: the caller's secret is shown again: %s", st.name, res.body)
+		}
+		for _, g := range generated[:len(generated)-len(got.Secrets)] {
+			if strings.Contains(string(res.body), strings.TrimPrefix(g, "whsec_")) {
+				t.Errorf("%s: an earlier secret is shown again: %s", st.name, res.body)
+			}
+		}
+	}
+	if len(generated) != 2 || generated[0] == generated[1] {
+		t.Errorf("generated secrets %v", generated)
 	}
 }
 

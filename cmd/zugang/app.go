@@ -44,10 +44,13 @@ type Main struct {
 	Syncer     *aggregator.Syncer
 	Server     *web.Server
 	HTTP       *http.Server
-	Now        aggregator.Clock
+	// MetricsHTTP serves /metrics on metrics.addr; nil when it is unset.
+	MetricsHTTP *http.Server
+	Now         aggregator.Clock
 
-	listener   net.Listener
-	closeStore func()
+	listener        net.Listener
+	metricsListener net.Listener
+	closeStore      func()
 }
 
 // Open loads the configuration, connects the store, bootstraps the
@@ -151,12 +154,14 @@ func (m *Main) open(ctx context.Context) error {
 		TTL:       cfg.WebForm.SessionTTL, Now: m.Now, Log: m.Log.Named("webform")}
 	m.Accesses.WebForms = m.WebForms
 	form := regprotect.New(regprotect.Options{Forms: m.WebForms, Providers: catalogue, BaseURL: base,
-		TTL: cfg.WebForm.SessionTTL, Log: m.Log.Named("webform")})
+		TTL: cfg.WebForm.SessionTTL, FormBodyBytes: int64(cfg.Limits.FormBodyBytes), Log: m.Log.Named("webform")})
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.Server = web.New(web.Options{BaseURL: cfg.Server.BaseURL, CORSOrigins: cfg.Server.CORSOrigins,
 		Auth: m.Auth, Management: m.Management, Providers: catalogue, Accesses: m.Accesses, Redirects: m.Accesses, WebForm: form, WebForms: m.WebForms, Webhooks: m.Webhooks, CredentialKey: credKey, Ready: m.Store,
-		RateLimits: cfg.RateLimits(m.Store.RateLimiter()), Log: m.Log.Named("http"), Metrics: registry, Now: m.Now})
+		RateLimits: cfg.RateLimits(m.Store.RateLimiter()), Log: m.Log.Named("http"), Metrics: registry, Now: m.Now,
+		Limits:       web.Limits{JSONBodyBytes: int64(cfg.Limits.JSONBodyBytes), FormBodyBytes: int64(cfg.Limits.FormBodyBytes)},
+		MetricsToken: cfg.Metrics.Token, MetricsElsewhere: cfg.Metrics.Addr != ""})
 	m.HTTP = &http.Server{
 		Handler:           m.Server,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -168,6 +173,31 @@ func (m *Main) open(ctx context.Context) error {
 	if tlsConfig != nil {
 		m.HTTP.TLSConfig = tlsConfig
 		m.listener = tls.NewListener(m.listener, tlsConfig)
+	}
+	return m.openMetrics()
+}
+
+// openMetrics binds metrics.addr, when set: /metrics is served there (in
+// plain HTTP, for a scraper on a private network) and not on the API's
+// listener.
+func (m *Main) openMetrics() error {
+	addr := m.Config.Metrics.Addr
+	if addr == "" {
+		return nil
+	}
+	var err error
+	if m.metricsListener, err = net.Listen("tcp", addr); err != nil {
+		return fmt.Errorf("metrics.addr: listen on %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Server.MetricsHandler())
+	m.MetricsHTTP = &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          zap.NewStdLog(m.Log.Named("metrics.server")),
 	}
 	return nil
 }
@@ -212,6 +242,12 @@ func (m *Main) Addr() net.Addr { return m.listener.Addr() }
 func (m *Main) Run(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- m.HTTP.Serve(m.listener) }()
+	var metricsErrc chan error // nil without a metrics listener: never ready
+	if m.MetricsHTTP != nil {
+		metricsErrc = make(chan error, 1)
+		go func() { metricsErrc <- m.MetricsHTTP.Serve(m.metricsListener) }()
+		m.Log.Info("serving metrics", zap.String("addr", m.metricsListener.Addr().String()))
+	}
 	// Background work stops before the store closes.
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	var work sync.WaitGroup
@@ -221,9 +257,17 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Log.Info("serving", zap.String("addr", m.Addr().String()), zap.String("baseURL", m.URL()))
 	select {
 	case err := <-errc:
+		if m.MetricsHTTP != nil {
+			_ = m.MetricsHTTP.Close()
+		}
 		stopWorkers()
 		m.close()
 		return fmt.Errorf("serve: %w", err)
+	case err := <-metricsErrc:
+		_ = m.HTTP.Close()
+		stopWorkers()
+		m.close()
+		return fmt.Errorf("serve metrics: %w", err)
 	case <-ctx.Done():
 	}
 	m.Log.Info("shutting down", zap.Duration("timeout", m.Config.Server.ShutdownTimeout))
@@ -233,6 +277,14 @@ func (m *Main) Run(ctx context.Context) error {
 	err := m.HTTP.Shutdown(sctx)
 	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) && err == nil {
 		err = serr
+	}
+	if m.MetricsHTTP != nil {
+		if merr := m.MetricsHTTP.Shutdown(sctx); merr != nil && err == nil {
+			err = merr
+		}
+		if serr := <-metricsErrc; serr != nil && !errors.Is(serr, http.ErrServerClosed) && err == nil {
+			err = serr
+		}
 	}
 	stopWorkers()
 	m.close()
@@ -246,6 +298,9 @@ func (m *Main) Run(ctx context.Context) error {
 func (m *Main) close() {
 	if m.listener != nil {
 		_ = m.listener.Close()
+	}
+	if m.metricsListener != nil {
+		_ = m.metricsListener.Close()
 	}
 	if m.closeStore != nil {
 		m.closeStore()
