@@ -2,7 +2,6 @@ package aggregator
 
 import (
 	"context"
-	"sync"
 	"time"
 )
 
@@ -97,23 +96,13 @@ func (l *RateLimits) Check(ctx context.Context, p Principal) (RateDecision, erro
 		return RateDecision{Allowed: true}, nil
 	}
 	cr, ur := l.rules(p)
-	var cd, ud RateDecision
+	cd, ud := RateDecision{Allowed: true}, RateDecision{Allowed: true}
 	var cerr, uerr error
-	switch {
-	case cr.Unlimited() && ur.Unlimited():
-		return RateDecision{Allowed: true}, nil
-	case ur.Unlimited():
+	if !cr.Unlimited() {
 		cd, cerr = l.Limiter.Allow(ctx, "c:"+p.Client, cr)
-		ud = RateDecision{Allowed: true}
-	case cr.Unlimited():
+	}
+	if !ur.Unlimited() && cerr == nil && cd.Allowed { // a refused request costs the user nothing
 		ud, uerr = l.Limiter.Allow(ctx, "u:"+p.Tenant+":"+p.UserID, ur)
-		cd = RateDecision{Allowed: true}
-	default:
-		// Both counts at once: on a pipelining client they share a round trip.
-		var wg sync.WaitGroup
-		wg.Go(func() { ud, uerr = l.Limiter.Allow(ctx, "u:"+p.Tenant+":"+p.UserID, ur) })
-		cd, cerr = l.Limiter.Allow(ctx, "c:"+p.Client, cr)
-		wg.Wait()
 	}
 	if cerr != nil {
 		return RateDecision{}, cerr

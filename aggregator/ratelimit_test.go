@@ -52,7 +52,7 @@ func TestRateLimitsCheck(t *testing.T) {
 		{name: "client token counts the client only", p: clientTok, counted: []string{"c:app"}, allowed: true, limit: 100, remaining: 99},
 		{name: "the client binds when it has less left", p: userTok, left: map[string]int{"c:app": 3}, counted: []string{"c:app", "u:demo:u1"}, allowed: true, limit: 100, remaining: 2},
 		{name: "an exhausted user is refused", p: userTok, left: map[string]int{"u:demo:u1": 0}, counted: []string{"c:app", "u:demo:u1"}, limit: 10},
-		{name: "an exhausted client is refused", p: userTok, left: map[string]int{"c:app": 0}, counted: []string{"c:app", "u:demo:u1"}, limit: 100},
+		{name: "an exhausted client is refused, the user not counted", p: userTok, left: map[string]int{"c:app": 0}, counted: []string{"c:app"}, limit: 100},
 		{name: "a client's own rule", p: userTok, overrides: map[string]aggregator.ClientRateRules{"app": {PerUser: &own}},
 			counted: []string{"c:app", "u:demo:u1"}, allowed: true, limit: 7, remaining: 6},
 		{name: "an unlimited user rule leaves the client's", p: userTok, overrides: map[string]aggregator.ClientRateRules{"app": {PerUser: &aggregator.RateRule{}}},
