@@ -34,12 +34,29 @@ type RateDecision struct {
 	ResetAfter time.Duration // until the whole capacity is back
 }
 
+// RateKey names what a limit counts: a client (Client set) or a user of
+// a tenant (Tenant and User set). A struct, not a string, so that a
+// request that is let through from memory builds no key.
+type RateKey struct {
+	Client string
+	Tenant string
+	User   string
+}
+
+// String is the key's stable name: "c:<client>" or "u:<tenant>:<user>".
+func (k RateKey) String() string {
+	if k.User != "" {
+		return "u:" + k.Tenant + ":" + k.User
+	}
+	return "c:" + k.Client
+}
+
 // RateLimiter counts requests against a rule under a key. Implementations
 // share their counts between gateway processes (the store's is in Redis).
 //
 // Errors: KindUnavailable when the backend does not answer.
 type RateLimiter interface {
-	Allow(ctx context.Context, key string, r RateRule) (RateDecision, error)
+	Allow(ctx context.Context, key RateKey, r RateRule) (RateDecision, error)
 }
 
 // RequestLimiter decides whether the caller may make one more request.
@@ -99,10 +116,10 @@ func (l *RateLimits) Check(ctx context.Context, p Principal) (RateDecision, erro
 	cd, ud := RateDecision{Allowed: true}, RateDecision{Allowed: true}
 	var cerr, uerr error
 	if !cr.Unlimited() {
-		cd, cerr = l.Limiter.Allow(ctx, "c:"+p.Client, cr)
+		cd, cerr = l.Limiter.Allow(ctx, RateKey{Client: p.Client}, cr)
 	}
 	if !ur.Unlimited() && cerr == nil && cd.Allowed { // a refused request costs the user nothing
-		ud, uerr = l.Limiter.Allow(ctx, "u:"+p.Tenant+":"+p.UserID, ur)
+		ud, uerr = l.Limiter.Allow(ctx, RateKey{Tenant: p.Tenant, User: p.UserID}, ur)
 	}
 	if cerr != nil {
 		return RateDecision{}, cerr

@@ -17,7 +17,8 @@ type countingLimiter struct {
 	counted map[string]aggregator.RateRule
 }
 
-func (l *countingLimiter) Allow(_ context.Context, key string, r aggregator.RateRule) (aggregator.RateDecision, error) {
+func (l *countingLimiter) Allow(_ context.Context, k aggregator.RateKey, r aggregator.RateRule) (aggregator.RateDecision, error) {
+	key := k.String()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.counted[key] = r

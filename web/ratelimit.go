@@ -27,10 +27,19 @@ func (s *Server) countRequest(c *gin.Context, p aggregator.Principal) error {
 	}
 	d, err := s.rates.Check(c.Request.Context(), p)
 	if d.Limit > 0 {
+		// Set directly: the names keep their usual spelling on the wire
+		// and skip canonicalisation on every request.
+		// The three values share one string and one slice.
+		var b [64]byte
+		buf := strconv.AppendInt(b[:0], int64(d.Limit), 10)
+		i := len(buf)
+		buf = strconv.AppendInt(buf, int64(max(d.Remaining, 0)), 10)
+		j := len(buf)
+		buf = strconv.AppendInt(buf, ceilSeconds(d.ResetAfter), 10)
+		s := string(buf)
+		v := []string{s[:i], s[i:j], s[j:]}
 		h := c.Writer.Header()
-		h.Set(headerRateLimit, strconv.Itoa(d.Limit))
-		h.Set(headerRateRemaining, strconv.Itoa(max(d.Remaining, 0)))
-		h.Set(headerRateReset, strconv.FormatInt(ceilSeconds(d.ResetAfter), 10))
+		h[headerRateLimit], h[headerRateRemaining], h[headerRateReset] = v[0:1:1], v[1:2:2], v[2:3:3]
 	}
 	return err
 }

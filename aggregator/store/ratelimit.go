@@ -4,10 +4,10 @@ import (
 	"context"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-redis/redis_rate/v10"
-	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/zugang/zugang/aggregator"
@@ -31,7 +31,8 @@ import (
 // would cost a script run in Redis.
 type RateLimiter struct {
 	limiter *redis_rate.Limiter
-	leases  *lru.Cache[string, *lease]
+	leases  sync.Map // aggregator.RateKey → *lease
+	count   atomic.Int64
 	now     func() time.Time
 }
 
@@ -40,25 +41,54 @@ const (
 	leaseShare = 50 // a lease takes at most capacity/leaseShare requests
 	leaseMax   = 64
 	leaseTTL   = time.Second
-	leaseKeys  = 1 << 16 // keys with a lease kept per process
+	leaseKeys  = 1 << 16 // beyond this many keys, aged leases are swept
 )
 
 // lease is the requests a process took from a key's allowance in Redis.
+// The fast path takes a token with a compare-and-swap and never lets the
+// count below zero, so every request let through used a leased token.
 type lease struct {
-	mu        sync.Mutex
-	tokens    int           // taken, not yet used
-	remaining int           // what Redis had left after the last lease
-	reset     time.Duration // Redis's reset after the last lease
-	until     time.Time     // unused tokens are dropped then
-	inflight  chan struct{} // closed when the running lease ends; nil: none
+	tokens    atomic.Int64 // taken, not yet used
+	until     atomic.Int64 // unix nanoseconds; unused tokens are dropped then
+	remaining atomic.Int64 // what Redis had left after the last lease
+	reset     atomic.Int64 // Redis's reset after the last lease, nanoseconds
+
+	mu       sync.Mutex
+	inflight chan struct{} // closed when the running lease ends; nil: none
+}
+
+// take uses one leased token if there is a fresh one.
+func (le *lease) take(now int64) (left int64, ok bool) {
+	for now < le.until.Load() {
+		n := le.tokens.Load()
+		if n <= 0 {
+			return 0, false
+		}
+		if le.tokens.CompareAndSwap(n, n-1) {
+			return n - 1, true
+		}
+	}
+	return 0, false
+}
+
+// start marks a lease in flight if want and none is.
+func (le *lease) start(want bool) chan struct{} {
+	if !want {
+		return nil
+	}
+	le.mu.Lock()
+	defer le.mu.Unlock()
+	if le.inflight != nil {
+		return nil
+	}
+	le.inflight = make(chan struct{})
+	return le.inflight
 }
 
 // RateLimiter returns the store's limiter. It rides the hot-path client,
 // so the checks of concurrent requests share round trips.
 func (s *Store) RateLimiter() *RateLimiter {
-	leases, _ := lru.New[string, *lease](leaseKeys)
-	return &RateLimiter{limiter: redis_rate.NewLimiter(prefixedScripts{Cmdable: s.reads, prefix: s.prefix + "rl:"}),
-		leases: leases, now: time.Now}
+	return &RateLimiter{limiter: redis_rate.NewLimiter(prefixedScripts{Cmdable: s.reads, prefix: s.prefix + "rl:"}), now: time.Now}
 }
 
 var _ aggregator.RateLimiter = (*RateLimiter)(nil)
@@ -69,37 +99,32 @@ func leaseSize(capacity int) int { return min(max(capacity/leaseShare, 1), lease
 const opAllow = "store.RateLimiter.Allow"
 
 // Allow counts one request under key.
-func (l *RateLimiter) Allow(ctx context.Context, key string, r aggregator.RateRule) (aggregator.RateDecision, error) {
+func (l *RateLimiter) Allow(ctx context.Context, key aggregator.RateKey, r aggregator.RateRule) (aggregator.RateDecision, error) {
 	limit := redis_rate.Limit{Rate: r.Requests, Period: r.Period, Burst: r.Capacity()}
 	size := leaseSize(limit.Burst)
 	if size == 1 {
-		res, err := l.limiter.Allow(ctx, esc(key), limit)
+		res, err := l.limiter.Allow(ctx, esc(key.String()), limit)
 		if err != nil {
 			return aggregator.RateDecision{}, unavailable(opAllow, err)
 		}
 		return decision(limit, res, 0), nil
 	}
-	le, ok := l.leases.Get(key)
-	if !ok {
-		le = &lease{}
-		if prev, ok, _ := l.leases.PeekOrAdd(key, le); ok {
-			le = prev
-		}
-	}
+	le := l.leaseOf(key)
 	for {
-		le.mu.Lock()
-		if le.tokens > 0 && l.now().Before(le.until) {
-			le.tokens--
-			d := aggregator.RateDecision{Allowed: true, Limit: limit.Burst, Remaining: le.remaining + le.tokens, ResetAfter: le.reset}
-			done := le.start(le.tokens < size/2)
-			le.mu.Unlock()
-			if done != nil { // this request has its token; it fetches the next lease for the others
+		if left, ok := le.take(l.now().UnixNano()); ok {
+			d := aggregator.RateDecision{Allowed: true, Limit: limit.Burst, Remaining: int(le.remaining.Load() + left),
+				ResetAfter: time.Duration(le.reset.Load())}
+			if done := le.start(left < int64(size/2)); done != nil {
+				// This request has its token; it fetches the next lease
+				// while the others go on with the rest.
 				_, _ = l.lease(ctx, key, limit, size, le, done)
 			}
 			return d, nil
 		}
-		if wait := le.inflight; wait != nil {
-			le.mu.Unlock()
+		le.mu.Lock()
+		wait := le.inflight
+		le.mu.Unlock()
+		if wait != nil {
 			select {
 			case <-wait:
 				continue
@@ -108,7 +133,9 @@ func (l *RateLimiter) Allow(ctx context.Context, key string, r aggregator.RateRu
 			}
 		}
 		done := le.start(true)
-		le.mu.Unlock()
+		if done == nil {
+			continue // another request started one just now
+		}
 		res, err := l.lease(ctx, key, limit, size, le, done)
 		if err != nil {
 			return aggregator.RateDecision{}, unavailable(opAllow, err)
@@ -119,28 +146,43 @@ func (l *RateLimiter) Allow(ctx context.Context, key string, r aggregator.RateRu
 	}
 }
 
-// start marks a lease in flight if want and none is; le.mu is held.
-func (le *lease) start(want bool) chan struct{} {
-	if !want || le.inflight != nil {
-		return nil
+// leaseOf returns key's lease, making one; past leaseKeys keys it first
+// sweeps the aged ones.
+func (l *RateLimiter) leaseOf(key aggregator.RateKey) *lease {
+	if le, ok := l.leases.Load(key); ok {
+		return le.(*lease)
 	}
-	le.inflight = make(chan struct{})
-	return le.inflight
+	if l.count.Load() >= leaseKeys {
+		now := l.now().UnixNano()
+		l.leases.Range(func(k, v any) bool {
+			if now >= v.(*lease).until.Load() && l.leases.CompareAndDelete(k, v) {
+				l.count.Add(-1)
+			}
+			return true
+		})
+	}
+	le, loaded := l.leases.LoadOrStore(key, &lease{})
+	if !loaded {
+		l.count.Add(1)
+	}
+	return le.(*lease)
 }
 
 // lease takes up to size requests from Redis into le and ends the lease
 // in flight (done).
-func (l *RateLimiter) lease(ctx context.Context, key string, limit redis_rate.Limit, size int, le *lease, done chan struct{}) (*redis_rate.Result, error) {
-	res, err := l.limiter.AllowAtMost(ctx, esc(key), limit, size)
-	le.mu.Lock()
+func (l *RateLimiter) lease(ctx context.Context, key aggregator.RateKey, limit redis_rate.Limit, size int, le *lease, done chan struct{}) (*redis_rate.Result, error) {
+	res, err := l.limiter.AllowAtMost(ctx, esc(key.String()), limit, size)
 	if err == nil {
 		now := l.now()
-		if !now.Before(le.until) {
-			le.tokens = 0 // aged
+		if now.UnixNano() >= le.until.Load() {
+			le.tokens.Store(0) // aged: a concurrent take has failed its swap
 		}
-		le.tokens += res.Allowed
-		le.remaining, le.reset, le.until = res.Remaining, max(res.ResetAfter, 0), now.Add(leaseTTL)
+		le.remaining.Store(int64(res.Remaining))
+		le.reset.Store(int64(max(res.ResetAfter, 0)))
+		le.tokens.Add(int64(res.Allowed))
+		le.until.Store(now.Add(leaseTTL).UnixNano())
 	}
+	le.mu.Lock()
 	le.inflight = nil
 	le.mu.Unlock()
 	close(done)
