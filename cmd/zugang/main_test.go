@@ -22,7 +22,7 @@ import (
 
 // testEnv is the environment of one test gateway: port 0, and the real
 // Redis of CI under a key prefix of its own when REDIS_URL is set.
-func testEnv(t *testing.T) map[string]string {
+func testEnv(t testing.TB) map[string]string {
 	env := map[string]string{"ZUGANG_ADDR": "127.0.0.1:0", "ZUGANG_BCRYPT_COST": "4", "ZUGANG_LOG_LEVEL": "warn",
 		"ZUGANG_CREDENTIALS_DEV_KEY_DIR": t.TempDir()}
 	if u := os.Getenv("REDIS_URL"); u != "" {
@@ -55,20 +55,20 @@ func (l *lockedBuffer) String() string {
 }
 
 // startMain opens Main like `zugang serve` does and runs it until cleanup.
-func startMain(t *testing.T, env map[string]string) (*Main, string) {
+func startMain(t testing.TB, env map[string]string) (*Main, string) {
 	t.Helper()
 	m, banner, _ := startMainLogged(t, env)
 	return m, banner
 }
 
 // startMainLogged is startMain that also returns everything Main logged.
-func startMainLogged(t *testing.T, env map[string]string) (*Main, string, *lockedBuffer) {
+func startMainLogged(t testing.TB, env map[string]string) (*Main, string, *lockedBuffer) {
 	t.Helper()
 	return startMainConfig(t, "", env)
 }
 
 // startMainConfig is startMainLogged with a configuration file ("": none).
-func startMainConfig(t *testing.T, configPath string, env map[string]string) (*Main, string, *lockedBuffer) {
+func startMainConfig(t testing.TB, configPath string, env map[string]string) (*Main, string, *lockedBuffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &lockedBuffer{}
@@ -102,7 +102,7 @@ func startMainConfig(t *testing.T, configPath string, env map[string]string) (*M
 }
 
 type client struct {
-	t    *testing.T
+	t    testing.TB
 	base string
 }
 

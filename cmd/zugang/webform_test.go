@@ -100,13 +100,13 @@ type formGateway struct {
 
 const callbackURL = "http://127.0.0.1:9/app/back?ref=42"
 
-func newFormGateway(t *testing.T) formGateway {
+func newFormGateway(t testing.TB) formGateway {
 	t.Helper()
 	g, _, _ := newLoggedFormGateway(t, testEnv(t))
 	return g
 }
 
-func newLoggedFormGateway(t *testing.T, env map[string]string) (formGateway, *Main, *lockedBuffer) {
+func newLoggedFormGateway(t testing.TB, env map[string]string) (formGateway, *Main, *lockedBuffer) {
 	t.Helper()
 	m, _, logs := startMainLogged(t, env)
 	c := client{t: t, base: m.URL()}
@@ -123,7 +123,7 @@ func newLoggedFormGateway(t *testing.T, env map[string]string) (formGateway, *Ma
 }
 
 // begin asks the API for a new access and returns its id and the 451 Location.
-func (g formGateway) begin(t *testing.T) (string, string) {
+func (g formGateway) begin(t testing.TB) (string, string) {
 	t.Helper()
 	id := uuid.NewString()
 	res, body := g.c.call("POST", "/customer/v2/bankzugaenge",
@@ -146,7 +146,7 @@ func (g formGateway) access(t *testing.T, id string) (int, string) {
 
 // formBrowser is a browser without JavaScript: cookies, forms, redirects.
 type formBrowser struct {
-	t    *testing.T
+	t    testing.TB
 	http *http.Client
 	page page
 }
@@ -159,7 +159,7 @@ type page struct {
 	callback string // set when a redirect reached the app's callback
 }
 
-func newFormBrowser(t *testing.T) *formBrowser {
+func newFormBrowser(t testing.TB) *formBrowser {
 	jar, _ := cookiejar.New(nil)
 	b := &formBrowser{t: t}
 	b.http = &http.Client{Jar: jar, CheckRedirect: func(req *http.Request, via []*http.Request) error {
