@@ -60,6 +60,10 @@ type Server struct {
 	ShutdownTimeout time.Duration `yaml:"shutdownTimeout" env:"SHUTDOWN_TIMEOUT"`
 	// CORSOrigins lists the allowed origins ("*" for any); empty allows none.
 	CORSOrigins []string `yaml:"corsOrigins" env:"CORS_ORIGINS"`
+	// TrustedProxies lists the addresses or CIDR prefixes of reverse
+	// proxies whose X-Forwarded-For names the client; the login throttle
+	// and the logs use that address. Empty: the TCP peer is the client.
+	TrustedProxies []string `yaml:"trustedProxies" env:"TRUSTED_PROXIES"`
 }
 
 // TLS names the PEM files of the server certificate and key. Both empty
@@ -415,6 +419,7 @@ func resolveLogoPaths(ps []Provider, dir string) {
 // the derived defaults.
 func (c *Config) normalize() {
 	c.Server.CORSOrigins = trimList(c.Server.CORSOrigins)
+	c.Server.TrustedProxies = trimList(c.Server.TrustedProxies)
 	c.Redis.Addrs = trimList(c.Redis.Addrs)
 	c.Log.Level = strings.ToLower(strings.TrimSpace(c.Log.Level))
 	c.Log.Format = strings.ToLower(strings.TrimSpace(c.Log.Format))

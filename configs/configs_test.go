@@ -240,6 +240,20 @@ func TestFileOverridesDefaults(t *testing.T) {
 				t.Errorf("got %+v", c)
 			}
 		}},
+		{"a file without egress allows no private network", "log:\n  level: warn\n", func(t *testing.T, c *Config) {
+			if len(c.Egress.AllowNetworks) != 0 || len(c.Egress.Prefixes()) != 0 {
+				t.Errorf("egress = %v, want none inherited from the development defaults", c.Egress.AllowNetworks)
+			}
+		}},
+		{"a file's egress and a client's rate limit", "egress:\n  allowNetworks: [10.1.0.0/16]\ntenants:\n  - name: acme\n    clients:\n      - id: app\n        secret: app-secret-1\n        rateLimit:\n          perUser: {requests: 5, period: 1s}\n", func(t *testing.T, c *Config) {
+			if p := c.Egress.Prefixes(); len(p) != 1 || p[0].String() != "10.1.0.0/16" {
+				t.Errorf("egress = %v", p)
+			}
+			rl := c.RateLimits(nil)
+			if o := rl.Clients["app"]; o.PerUser == nil || o.PerUser.Requests != 5 || o.PerClient != nil || rl.PerUser.Requests != 600 {
+				t.Errorf("rate limits = %+v, overrides %+v", rl, rl.Clients)
+			}
+		}},
 		{"comments only", "# nothing here\n", func(t *testing.T, c *Config) {
 			if c.Auth.BcryptCost != 10 {
 				t.Errorf("bcryptCost = %d", c.Auth.BcryptCost)
@@ -373,6 +387,20 @@ func TestValidate(t *testing.T) {
 		{"tls half", func(c *Config) { c.Server.TLS.CertFile = "c.pem" }, "server.tls: certFile and keyFile must be set together"},
 		{"shutdownTimeout", func(c *Config) { c.Server.ShutdownTimeout = -time.Second }, "server.shutdownTimeout: must not be negative"},
 		{"corsOrigins", func(c *Config) { c.Server.CORSOrigins = []string{"*", "https://a.example/path"} }, "server.corsOrigins[1]:"},
+		{"trustedProxies", func(c *Config) { c.Server.TrustedProxies = []string{"10.0.0.0/8", "proxy.local"} }, "server.trustedProxies[1]: must be an IP address or a CIDR prefix"},
+		{"limits zero", func(c *Config) { c.Limits.AccessesPerUser = 0 }, "limits.accessesPerUser: must be at least 1"},
+		{"limits per request above per user", func(c *Config) { c.Limits.AccessesPerRequest = 60 }, "limits.accessesPerRequest: must not exceed accessesPerUser"},
+		{"limits body", func(c *Config) { c.Limits.JSONBodyBytes = -1 }, "limits.jsonBodyBytes: must be at least 1"},
+		{"rateLimit negative", func(c *Config) { c.RateLimit.PerUser.Requests = -1 }, "rateLimit.perUser.requests: must not be negative"},
+		{"rateLimit period", func(c *Config) { c.RateLimit.PerClient.Period = time.Millisecond }, "rateLimit.perClient.period: must be at least 1s"},
+		{"rateLimit of a client", func(c *Config) {
+			c.Tenants[0].Clients[0].RateLimit = &ClientRateLimit{PerUser: &RateRule{Requests: 5, Burst: -1, Period: time.Minute}}
+		}, "tenants[0].clients[0].rateLimit.perUser.burst: must not be negative"},
+		{"loginThrottle free", func(c *Config) { c.Login.FreeFailures = 0 }, "loginThrottle.freeFailures: must be at least 1"},
+		{"loginThrottle max below base", func(c *Config) { c.Login.MaxDelay = time.Millisecond }, "loginThrottle.maxDelay: must not be below baseDelay"},
+		{"loginThrottle account", func(c *Config) { c.Login.AccountFailures = 3 }, "loginThrottle.accountFailures: must exceed freeFailures"},
+		{"egress", func(c *Config) { c.Egress.AllowNetworks = []string{"127.0.0.1"} }, "egress.allowNetworks[0]: must be a CIDR prefix"},
+		{"metrics addr", func(c *Config) { c.Metrics.Addr = "nowhere" }, "metrics.addr: is not host:port"},
 		{"redis url and addrs", func(c *Config) { c.Redis.URL, c.Redis.Addrs = "redis://r:6379", []string{"r:6379"} }, "redis: set either url or addrs, not both"},
 		{"redis url scheme", func(c *Config) { c.Redis.URL = "http://r:6379" }, "redis.url: must be a redis://, rediss:// or unix:// URL"},
 		{"redis addrs", func(c *Config) { c.Redis.Addrs = []string{"r:6379", "r2"} }, `redis.addrs[1]: "r2" is not host:port`},

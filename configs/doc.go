@@ -62,6 +62,7 @@
 //	ZUGANG_TLS_KEY_FILE                  server.tls.keyFile
 //	ZUGANG_SHUTDOWN_TIMEOUT              server.shutdownTimeout      (15s)
 //	ZUGANG_CORS_ORIGINS                  server.corsOrigins          (*)
+//	ZUGANG_TRUSTED_PROXIES               server.trustedProxies       (none)
 //	ZUGANG_REDIS_URL                     redis.url                   (see below)
 //	ZUGANG_REDIS_ADDRS                   redis.addrs
 //	ZUGANG_REDIS_MASTER_NAME             redis.masterName

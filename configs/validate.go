@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"slices"
@@ -78,6 +79,13 @@ func (s *Server) validate(p *problems) {
 	}
 	if s.ShutdownTimeout < 0 {
 		p.add("server.shutdownTimeout", "must not be negative")
+	}
+	for i, tp := range s.TrustedProxies {
+		if _, err := netip.ParsePrefix(tp); err != nil {
+			if _, err := netip.ParseAddr(tp); err != nil {
+				p.add(fmt.Sprintf("server.trustedProxies[%d]", i), "must be an IP address or a CIDR prefix")
+			}
+		}
 	}
 	for i, o := range s.CORSOrigins {
 		if o != "*" && !isOrigin(o) {

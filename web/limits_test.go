@@ -170,6 +170,26 @@ func TestLoginThrottle(t *testing.T) {
 	if res := login("geraten-pass-12", "203.0.113.50"); res.Code != http.StatusOK {
 		t.Fatalf("right password from another source: %d %s", res.Code, res.body)
 	}
+	// A forged X-Forwarded-For does not move a client out of its lock
+	// unless it comes through a trusted proxy, which names the client.
+	viaHeader := func(remote, forwarded string) int {
+		hdr := formHeader(basic("demo-app", appSecret))
+		hdr.Set("X-Forwarded-For", forwarded)
+		return h.doFrom(request{method: "POST", path: "/auth/oauth2/token", header: hdr,
+			body: url.Values{"grant_type": {"password"}, "username": {"geraten"}, "password": {"geraten-pass-12"}}.Encode()}, remote).Code
+	}
+	if code := viaHeader("198.51.100.7", "203.0.113.51"); code != http.StatusTooManyRequests {
+		t.Fatalf("locked client with a forged X-Forwarded-For: %d, want 429", code)
+	}
+	if err := h.srv.engine.SetTrustedProxies([]string{"192.0.2.10"}); err != nil {
+		t.Fatal(err)
+	}
+	if code := viaHeader("192.0.2.10", "198.51.100.7"); code != http.StatusTooManyRequests {
+		t.Fatalf("locked client through the trusted proxy: %d, want 429", code)
+	}
+	if code := viaHeader("192.0.2.10", "203.0.113.52"); code != http.StatusOK {
+		t.Fatalf("another client through the trusted proxy: %d, want 200", code)
+	}
 	// Wrong client secrets are throttled the same way.
 	var last int
 	for range 7 {

@@ -17,24 +17,27 @@ import (
 
 // Options are the services and settings the HTTP layer needs.
 type Options struct {
-	BaseURL       string // public base URL, no trailing slash; prefixes every href and Location
-	CORSOrigins   []string
-	Auth          aggregator.AuthService
-	Management    aggregator.ManagementService
-	Providers     aggregator.ProviderCatalogue
-	Accesses      aggregator.AccessService  // nil: no Customer API routes
-	CredentialKey CredentialKey             // nil: the key is not published
-	Redirects     RedirectCompleter         // nil: no demo bank page
-	WebForm       http.Handler              // the REG/Protect form's pages; nil: none
-	WebForms      aggregator.WebFormService // ends a user's web-form sessions
-	Webhooks      aggregator.WebhookService // tenants' webhook endpoints; nil: no routes
-	Ready         aggregator.Pinger         // checked by /readyz
-	Log           *zap.Logger               // nil: no logging
-	Now           func() time.Time          // nil: time.Now
-	ViewCacheSize int                       // rendered bank accesses kept per process; 0: 10000
-	Metrics       *prometheus.Registry      // nil: a private registry
-	RateLimits    aggregator.RequestLimiter // counts every authenticated request; nil: no limits
-	Limits        Limits                    // request body limits; zero: the defaults
+	BaseURL     string // public base URL, no trailing slash; prefixes every href and Location
+	CORSOrigins []string
+	// TrustedProxies are the reverse proxies (addresses or CIDR prefixes)
+	// whose X-Forwarded-For names the client; nil: none.
+	TrustedProxies []string
+	Auth           aggregator.AuthService
+	Management     aggregator.ManagementService
+	Providers      aggregator.ProviderCatalogue
+	Accesses       aggregator.AccessService  // nil: no Customer API routes
+	CredentialKey  CredentialKey             // nil: the key is not published
+	Redirects      RedirectCompleter         // nil: no demo bank page
+	WebForm        http.Handler              // the REG/Protect form's pages; nil: none
+	WebForms       aggregator.WebFormService // ends a user's web-form sessions
+	Webhooks       aggregator.WebhookService // tenants' webhook endpoints; nil: no routes
+	Ready          aggregator.Pinger         // checked by /readyz
+	Log            *zap.Logger               // nil: no logging
+	Now            func() time.Time          // nil: time.Now
+	ViewCacheSize  int                       // rendered bank accesses kept per process; 0: 10000
+	Metrics        *prometheus.Registry      // nil: a private registry
+	RateLimits     aggregator.RequestLimiter // counts every authenticated request; nil: no limits
+	Limits         Limits                    // request body limits; zero: the defaults
 	// MetricsToken, when set, is the bearer token /metrics wants.
 	MetricsToken string
 	// MetricsElsewhere leaves /metrics off the API: the caller serves
@@ -102,8 +105,11 @@ func New(o Options) *Server {
 	r.UnescapePathValues = true
 	r.ContextWithFallback = true
 	// No proxy is trusted unless configured: X-Forwarded-For from a client
-	// must not decide the address we log.
-	_ = r.SetTrustedProxies(nil)
+	// must not decide the address we log and throttle logins by.
+	if err := r.SetTrustedProxies(o.TrustedProxies); err != nil {
+		o.Log.Error("trusted proxies not set; trusting none", zap.Error(err))
+		_ = r.SetTrustedProxies(nil)
+	}
 
 	m := newMetrics(o.Metrics)
 	// First, so that every answer (CORS preflights too) has the headers.

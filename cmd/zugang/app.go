@@ -157,7 +157,7 @@ func (m *Main) open(ctx context.Context) error {
 		TTL: cfg.WebForm.SessionTTL, FormBodyBytes: int64(cfg.Limits.FormBodyBytes), Log: m.Log.Named("webform")})
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	m.Server = web.New(web.Options{BaseURL: cfg.Server.BaseURL, CORSOrigins: cfg.Server.CORSOrigins,
+	m.Server = web.New(web.Options{BaseURL: cfg.Server.BaseURL, CORSOrigins: cfg.Server.CORSOrigins, TrustedProxies: cfg.Server.TrustedProxies,
 		Auth: m.Auth, Management: m.Management, Providers: catalogue, Accesses: m.Accesses, Redirects: m.Accesses, WebForm: form, WebForms: m.WebForms, Webhooks: m.Webhooks, CredentialKey: credKey, Ready: m.Store,
 		RateLimits: cfg.RateLimits(m.Store.RateLimiter()), Log: m.Log.Named("http"), Metrics: registry, Now: m.Now,
 		Limits:       web.Limits{JSONBodyBytes: int64(cfg.Limits.JSONBodyBytes), FormBodyBytes: int64(cfg.Limits.FormBodyBytes)},
