@@ -98,50 +98,39 @@ func FuzzSubmitConsent(f *testing.F) {
 		f.Fatalf("add: %d %s", res.Code, res.body)
 	}
 	consent := rel(c.access(id).Relations, "set_method")
-	for _, seed := range []string{
+	h.fuzzJSONBodies(f, "POST", consent[len(testBase):], c.token,
 		`{"chosenScaMethodId":"1"}`, `{"chosenScaMethodId":1}`, `{"chosenScaMedia":"Mobil"}`,
-		`{"scaAuthenticationData":"42"}`, `{}`, ``, `{"chosenScaMethodId":[]}`, `null`, `{"chosenScaMethodId":"1"} trailing`,
-	} {
+		`{"scaAuthenticationData":"42"}`, `{}`, ``, `{"chosenScaMethodId":[]}`, `null`, `{"chosenScaMethodId":"1"} trailing`)
+}
+
+// fuzzJSONBodies fuzzes the JSON body of one route, starting from seeds.
+func (h *harness) fuzzJSONBodies(f *testing.F, method, path, token string, seeds ...string) {
+	for _, seed := range seeds {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, body string) {
-		path := consent[len(testBase):]
-		h.fuzzCall(t, request{method: "POST", path: path, header: jsonHeader(bearer(c.token)), body: body})
+		h.fuzzCall(t, request{method: method, path: path, header: jsonHeader(bearer(token)), body: body})
 	})
 }
 
 func FuzzManagementUsers(f *testing.F) {
 	h := fuzzHarness(f)
-	admin := h.adminToken()
-	for _, seed := range []string{
+	h.fuzzJSONBodies(f, "POST", "/auth/mgmt/v1/tenants/demo/users", h.adminToken(),
 		`{"username":"erika","password":"erika-pass-42"}`,
 		`{"username":"erika","password":"short"}`,
 		`{"username":"","password":"erika-pass-42","firstname":1}`,
 		`{"username":"erika\u0000","password":"erika-pass-42"}`,
-		`{}`, `[]`, ``, `{"username":"a"}{}`,
-	} {
-		f.Add(seed)
-	}
-	f.Fuzz(func(t *testing.T, body string) {
-		h.fuzzCall(t, request{method: "POST", path: "/auth/mgmt/v1/tenants/demo/users", header: jsonHeader(bearer(admin)), body: body})
-	})
+		`{}`, `[]`, ``, `{"username":"a"}{}`)
 }
 
 func FuzzWebhookEndpoint(f *testing.F) {
 	h := fuzzHarness(f)
-	admin := h.adminToken()
-	for _, seed := range []string{
+	h.fuzzJSONBodies(f, "PUT", "/auth/mgmt/v1/tenants/demo/webhook", h.adminToken(),
 		`{"url":"https://hooks.example.com/zugang"}`,
-		`{"url":"https://hooks.example.com/zugang","secret":"` + aggregator.NewWebhookSecret() + `","eventTypes":["BALANCE"]}`,
+		`{"url":"https://hooks.example.com/zugang","secret":"`+aggregator.NewWebhookSecret()+`","eventTypes":["BALANCE"]}`,
 		`{"url":"http://127.0.0.1:6379/","secrets":["whsec_","whsec_AAAA"]}`,
 		`{"url":"ftp://x","eventTypes":["NOPE"]}`,
-		`{"url":1}`, `{}`, ``, `{"url":"https://a.example"} x`,
-	} {
-		f.Add(seed)
-	}
-	f.Fuzz(func(t *testing.T, body string) {
-		h.fuzzCall(t, request{method: "PUT", path: "/auth/mgmt/v1/tenants/demo/webhook", header: jsonHeader(bearer(admin)), body: body})
-	})
+		`{"url":1}`, `{}`, ``, `{"url":"https://a.example"} x`)
 }
 
 func FuzzNotificationQuery(f *testing.F) {

@@ -1,16 +1,10 @@
 package main
 
 import (
-	"context"
 	"net/http"
 	"net/url"
-	"os"
 	"strconv"
 	"testing"
-
-	"github.com/alicebob/miniredis/v2"
-	"github.com/google/uuid"
-	"github.com/redis/go-redis/v9"
 )
 
 // TestLimitsHoldAcrossProcesses: two gateway processes on one Redis share
@@ -20,23 +14,9 @@ func TestLimitsHoldAcrossProcesses(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts two gateway processes")
 	}
-	redisURL := os.Getenv("REDIS_URL")
-	if redisURL == "" {
-		redisURL = "redis://" + miniredis.RunT(t).Addr()
-	}
-	prefix := "zugangtest:" + uuid.NewString()[:8] + ":"
-	env := map[string]string{"ZUGANG_ADDR": "127.0.0.1:0", "ZUGANG_REDIS_URL": redisURL, "ZUGANG_REDIS_KEY_PREFIX": prefix,
-		"ZUGANG_BCRYPT_COST": "4", "ZUGANG_LOG_LEVEL": "warn", "ZUGANG_CREDENTIALS_DEV_KEY_DIR": t.TempDir(),
+	env, _, _ := sharedRedisEnv(t, map[string]string{
 		"ZUGANG_RATE_LIMIT_PER_USER_REQUESTS": "6", "ZUGANG_RATE_LIMIT_PER_USER_PERIOD": "1h", "ZUGANG_RATE_LIMIT_PER_USER_BURST": "6",
-		"ZUGANG_LOGIN_FREE_FAILURES": "3", "ZUGANG_LOGIN_BASE_DELAY": "1m"}
-	rdb := redis.NewClient(mustRedisOptions(t, redisURL))
-	t.Cleanup(func() {
-		ctx := context.Background()
-		for _, k := range rdb.Keys(ctx, prefix+"*").Val() {
-			rdb.Del(ctx, k)
-		}
-		rdb.Close()
-	})
+		"ZUGANG_LOGIN_FREE_FAILURES": "3", "ZUGANG_LOGIN_BASE_DELAY": "1m"})
 	bin := buildZugang(t)
 	gws := []client{{t: t, base: startGateway(t, bin, env).base}, {t: t, base: startGateway(t, bin, env).base}}
 

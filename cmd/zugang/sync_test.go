@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -125,25 +126,10 @@ func TestSyncAndWebhooksAcrossProcesses(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts two gateway processes")
 	}
-	redisURL := os.Getenv("REDIS_URL")
-	if redisURL == "" {
-		mr := miniredis.RunT(t)
-		redisURL = "redis://" + mr.Addr()
-	}
-	prefix := "zugangtest:" + uuid.NewString()[:8] + ":"
-	env := map[string]string{"ZUGANG_ADDR": "127.0.0.1:0", "ZUGANG_REDIS_URL": redisURL, "ZUGANG_REDIS_KEY_PREFIX": prefix,
-		"ZUGANG_BCRYPT_COST": "4", "ZUGANG_LOG_LEVEL": "warn", "ZUGANG_CREDENTIALS_DEV_KEY_DIR": t.TempDir(),
+	env, rdb, prefix := sharedRedisEnv(t, map[string]string{
 		"ZUGANG_DEMO_BOOKING_INTERVAL": "1s", "ZUGANG_SYNC_INTERVAL": "1s", "ZUGANG_SYNC_JITTER": "200ms",
 		"ZUGANG_SYNC_UNATTENDED_PER_DAY": "10000", "ZUGANG_SYNC_TICK": "100ms", "ZUGANG_SYNC_LEASE": "2s",
-		"ZUGANG_WEBHOOK_TIMEOUT": "1s", "ZUGANG_WEBHOOK_RETRY_INITIAL": "100ms", "ZUGANG_WEBHOOK_RETRY_MAX": "500ms"}
-	rdb := redis.NewClient(mustRedisOptions(t, redisURL))
-	t.Cleanup(func() {
-		ctx := context.Background()
-		for _, k := range rdb.Keys(ctx, prefix+"*").Val() {
-			rdb.Del(ctx, k)
-		}
-		rdb.Close()
-	})
+		"ZUGANG_WEBHOOK_TIMEOUT": "1s", "ZUGANG_WEBHOOK_RETRY_INITIAL": "100ms", "ZUGANG_WEBHOOK_RETRY_MAX": "500ms"})
 	bin := buildZugang(t)
 	a := startGateway(t, bin, env)
 	b := startGateway(t, bin, env)
@@ -208,6 +194,30 @@ func TestSyncAndWebhooksAcrossProcesses(t *testing.T) {
 		t.Errorf("accepted %d of %d serials, types %v, bad signatures %v", len(sink.accepted), last, sink.types, sink.bad)
 	}
 	t.Logf("%d notifications, serials 1..%d, types %v", len(sink.accepted), last, sink.types)
+}
+
+// sharedRedisEnv is the environment of gateway processes that share one
+// Redis (CI's, or an embedded one) under a key prefix of their own, plus
+// extra; the prefix's keys are deleted when the test ends.
+func sharedRedisEnv(t *testing.T, extra map[string]string) (map[string]string, *redis.Client, string) {
+	t.Helper()
+	redisURL := os.Getenv("REDIS_URL")
+	if redisURL == "" {
+		redisURL = "redis://" + miniredis.RunT(t).Addr()
+	}
+	prefix := "zugangtest:" + uuid.NewString()[:8] + ":"
+	env := map[string]string{"ZUGANG_ADDR": "127.0.0.1:0", "ZUGANG_REDIS_URL": redisURL, "ZUGANG_REDIS_KEY_PREFIX": prefix,
+		"ZUGANG_BCRYPT_COST": "4", "ZUGANG_LOG_LEVEL": "warn", "ZUGANG_CREDENTIALS_DEV_KEY_DIR": t.TempDir()}
+	maps.Copy(env, extra)
+	rdb := redis.NewClient(mustRedisOptions(t, redisURL))
+	t.Cleanup(func() {
+		ctx := context.Background()
+		for _, k := range rdb.Keys(ctx, prefix+"*").Val() {
+			rdb.Del(ctx, k)
+		}
+		rdb.Close()
+	})
+	return env, rdb, prefix
 }
 
 func mustRedisOptions(t *testing.T, u string) *redis.Options {
