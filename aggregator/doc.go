@@ -7,6 +7,13 @@
 // helpers (google/uuid, x/crypto). It never imports gin, go-redis,
 // looplab/fsm, resty or a sibling package; everything else points at it.
 //
+// Abuse: Limits bound what one request or user can cause (accesses per
+// add and per user, users per tenant); RateLimits counts every
+// authenticated request against its client's and user's RateRule through a
+// shared RateLimiter; LoginThrottle locks a (source, account) pair after
+// repeated wrong passwords or client secrets, never a whole account.
+// CheckCallbackURL is the one check of every redirect target.
+//
 // Errors: every use case returns *Error values whose Kind decides the HTTP
 // status in exactly one table (package web) and whose Code is a BANKSapi
 // message code. The seed's codes (BA999, BA1011, BA3010, …) are used where

@@ -46,4 +46,12 @@
 //     that bearer token, compared in constant time over SHA-256 digests so
 //     not even its length leaks. With Options.MetricsElsewhere the route
 //     is left off and the caller serves MetricsHandler on its own listener.
+//   - Every authenticated request (and every token request, against its
+//     client) passes Options.RateLimits (ratelimit.go) before its scope is
+//     checked. The answer carries X-RateLimit-Limit (the binding rule's
+//     burst), X-RateLimit-Remaining and X-RateLimit-Reset (seconds until the
+//     burst is whole), spelled so on the wire; beyond it 429 with
+//     Retry-After in whole seconds, rounded up.
+//   - The client address (login throttle, logs) is the TCP peer, or what
+//     X-Forwarded-For says when the peer is one of Options.TrustedProxies.
 package web

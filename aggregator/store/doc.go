@@ -79,12 +79,30 @@
 //	                                     seconds); expires after its lifetime
 //	                                     exp-iat (a relative TTL: the issuer's
 //	                                     clock need not agree with Redis's)
+//	Prl:c:<client>, Prl:u:<tenant>:<user>
+//	                               STRING a rate limit's theoretical arrival
+//	                                     time (go-redis/redis_rate; expires when
+//	                                     the capacity is whole again)
+//	P{lt:<account>}:f              STRING failed logins of an account (the
+//	                                     throttle's window as TTL)
+//	P{lt:<account>}:f:<source>     STRING failed logins of the account from one
+//	                                     source address
+//	P{lt:<account>}:l:<source>     STRING that pair's lock (its TTL is the lock)
+//
+// Throttle accounts and sources are hex digests (aggregator.UserAccount,
+// ClientAccount): no username or address appears in a key.
 //
 // All keys of one user share the hash tag {t:<tenant>:u:<id>} and all
 // tenant-level indexes share {t:<tenant>}, so each group lives in one Redis
 // Cluster slot and multi-key updates inside a group are atomic (MULTI or a
 // Lua script) even on a cluster. A token key has no hash tag: tokens are
-// looked up by digest alone and spread over the whole cluster.
+// looked up by digest alone and spread over the whole cluster; nor has a
+// rate-limit key (one key per script run). A throttled account's keys share
+// {lt:<account>}.
+//
+// Limits: SetLimits makes the save of a new access refuse beyond the user's
+// accesses (in the save script, so racing adds cannot overshoot) and the
+// username claim refuse beyond the tenant's users.
 //
 // The digest under which a token is stored is aggregator.TokenDigest of the
 // plaintext (hex SHA-256); the plaintext never reaches the store. Passwords
