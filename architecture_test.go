@@ -1,7 +1,10 @@
 package zugang_test
 
 import (
+	"io/fs"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -10,9 +13,10 @@ import (
 const module = "github.com/zugang/zugang"
 
 // allowedInternal lists, for every package of the module, the module
-// packages it may import (DESIGN.md §1): everything points at aggregator,
-// siblings never import each other, and only cmd/zugang wires them. A new
-// package must be added here, which forces the decision to be made.
+// packages it may import (ARCHITECTURE.md, "Dependency rules, and why"):
+// everything points at aggregator, siblings never import each other, and
+// only cmd/zugang wires them. A new package must be added here, which
+// forces the decision to be made.
 var allowedInternal = map[string][]string{
 	"":                           {},
 	"aggregator":                 {},
@@ -84,7 +88,7 @@ func TestDependencyRules(t *testing.T) {
 		for _, d := range p.deps {
 			dn, internal := rel(d)
 			if internal && !allows(rules, dn) {
-				t.Errorf("%s imports %s: siblings talk only through aggregator (DESIGN.md §1)", name, dn)
+				t.Errorf("%s imports %s: siblings talk only through aggregator (see ARCHITECTURE.md)", name, dn)
 			}
 		}
 	}
@@ -119,5 +123,51 @@ func TestEveryPackageHasDoc(t *testing.T) {
 		if !strings.HasPrefix(doc, "Package ") {
 			t.Errorf("%s has no // Package doc comment", path)
 		}
+	}
+}
+
+// externalReferences are documents outside the repository that readers
+// never have; code and documentation cite ARCHITECTURE.md or a package
+// doc instead.
+var externalReferences = []string{"DESIGN.md", "../shared"}
+
+// TestNoExternalDesignReferences keeps every non-test Go file and every
+// Markdown, YAML, HTML or Mermaid file of the repository free of
+// externalReferences. Tests and testdata may read external specifications.
+func TestNoExternalDesignReferences(t *testing.T) {
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if path != "." && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		switch filepath.Ext(path) {
+		case ".go":
+			if strings.HasSuffix(path, "_test.go") {
+				return nil
+			}
+		case ".md", ".yaml", ".yml", ".html", ".mmd":
+		default:
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			for _, ref := range externalReferences {
+				if strings.Contains(line, ref) {
+					t.Errorf("%s:%d cites %s, which is not in the repository; cite ARCHITECTURE.md or a package doc", filepath.ToSlash(path), i+1, ref)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -2,6 +2,6 @@
 // account-aggregation gateway wire-compatible with the BANKSapi
 // BANKS/Connect API. It holds no code: the gateway is cmd/zugang, the domain
 // is package aggregator, and this package's tests guard the dependency
-// rules between the packages (see ../shared/DESIGN.md §1 and
-// architecture_test.go).
+// rules between the packages (see ARCHITECTURE.md, "Dependency rules, and
+// why", and architecture_test.go).
 package zugang

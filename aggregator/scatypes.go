@@ -7,7 +7,7 @@ import "time"
 // relations (see Code and package sca for the transitions).
 type SCAState string
 
-// SCA states (DESIGN.md §4).
+// SCA states (package sca documents their transitions).
 const (
 	SCARequired        SCAState = "required"         // consent missing or expired: BA3000, start_sca
 	SCAMethodSelection SCAState = "method_selection" // BA3010, set_method

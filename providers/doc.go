@@ -1,4 +1,5 @@
-// Package providers is the registry of provider adapters (DESIGN.md §5).
+// Package providers is the registry of provider adapters (ARCHITECTURE.md,
+// "Layers and packages").
 //
 // Every adapter package registers a factory under its adapter type from
 // init(), for example

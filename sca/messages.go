@@ -6,7 +6,7 @@ import (
 	"github.com/zugang/zugang/aggregator"
 )
 
-// Next-step relations of an SCA (DESIGN.md §4). They are declared here, not
+// Next-step relations of an SCA (the package doc's state table). They are declared here, not
 // in aggregator, because only the machine decides when they apply; package
 // web turns them into hrefs.
 const (
@@ -95,7 +95,7 @@ func message(code aggregator.MessageCode) aggregator.Message {
 }
 
 // Relations are the next-step relation names a client is offered while an
-// SCA is in state s (DESIGN.md §4): required start_sca; method_selection
+// SCA is in state s (the package doc's state table): required start_sca; method_selection
 // set_method; medium_selection set_medium; challenge authenticate;
 // decoupled authenticate_decoupled, authenticate; redirect redirect_url,
 // cancel; failed start_sca. Finalised and unknown states offer none (nil).

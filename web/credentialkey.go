@@ -7,7 +7,8 @@ import (
 )
 
 // CredentialKey is the public half of the key clients encrypt bank
-// credentials with (DESIGN.md §6).
+// credentials with (aggregator.CredentialKey; ARCHITECTURE.md, "Where each
+// concern lives": secrets at rest).
 type CredentialKey interface {
 	PublicKeyPEM() []byte
 	CertificateDER() []byte

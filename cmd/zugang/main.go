@@ -6,7 +6,7 @@
 //	zugang version
 //
 // It is the only package that imports the implementations of several
-// siblings (DESIGN.md §1).
+// siblings (ARCHITECTURE.md, "Dependency rules, and why").
 package main
 
 import (

@@ -1,8 +1,8 @@
 // Package demo is the demo bank, the in-process adapter of type "demo"
 // behind the provider 00000000-0000-0000-0000-000000000000 ("Demo
-// Provider", DESIGN.md §5). It walks through every SCA path and every bank
-// failure of the message-code table, and it serves deterministic, realistic
-// data. It registers itself from init(); New builds it from the catalogue
+// Provider" in configs/providers.yaml). It walks through every SCA path and
+// every bank failure of the message-code table, and it serves deterministic,
+// realistic data. It registers itself from init(); New builds it from the catalogue
 // entry (aggregator.ProviderConfig). *Bank implements aggregator.Provider,
 // EmbeddedSCA, DecoupledSCA and RedirectSCA.
 //
