@@ -2,8 +2,8 @@
 // tenant admin cannot make the gateway call into its own network
 // (server-side request forgery). Today that is webhook delivery: the tenant
 // chooses the URL (PUT /auth/mgmt/v1/tenants/{tenant}/webhook). Bank
-// adapters that call URLs a tenant or a bank directory can influence (the
-// Berlin Group adapter) use the same client.
+// adapters that will call URLs a tenant or a bank directory can influence
+// (such as a Berlin Group adapter) are to use the same client.
 //
 // A Guard is built from the operator's allowed networks
 // (egress.allowNetworks). It refuses every address that is not public,
