@@ -14,6 +14,11 @@
 // repeated wrong passwords or client secrets, never a whole account.
 // CheckCallbackURL is the one check of every redirect target.
 //
+// Relations: every HATEOAS relation is a Rel constant defined once in
+// relation.go, the SCA's next steps included (package sca decides only when
+// each applies). RelationsOn lists what each resource can carry, so that
+// web can be tested to build an href for every relation the domain emits.
+//
 // Errors: every use case returns *Error values whose Kind decides the HTTP
 // status in exactly one table (package web) and whose Code is a BANKSapi
 // message code. The seed's codes (BA999, BA1011, BA3010, …) are used where

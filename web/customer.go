@@ -111,15 +111,10 @@ func (s *Server) customer(c *gin.Context) error {
 		body.Bankzugaenge[acc.ID] = partial{Messages: full.Messages, Sicherheitsverfahren: full.Sicherheitsverfahren,
 			Relations: full.Relations, Status: full.Status}
 	}
-	for _, r := range []aggregator.Rel{aggregator.RelSelf, aggregator.RelGetBankzugaenge, aggregator.RelAddBankzugaenge, aggregator.RelDeleteBankzugaenge} {
-		path := customerBase + "/bankzugaenge"
-		if r == aggregator.RelSelf {
-			path = customerBase
+	for _, r := range aggregator.CustomerRelations(s.webForms != nil) {
+		if rel, ok := s.links.customerRel(r); ok {
+			body.Relations = append(body.Relations, rel)
 		}
-		body.Relations = append(body.Relations, s.links.rel(r, path))
-	}
-	if s.webForms != nil {
-		body.Relations = append(body.Relations, s.links.rel(aggregator.RelDeleteRegprotectSessions, customerBase+"/regprotect/sessions"))
 	}
 	writeJSON(c, http.StatusOK, body)
 	return nil

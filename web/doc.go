@@ -9,6 +9,14 @@
 // OAuth2 endpoints the body also carries RFC 6749's "error" and
 // "error_description", so generic OAuth2 clients understand it too.
 //
+// Relations: the domain decides which relations a resource carries
+// (aggregator.ProviderRelations, CustomerRelations, View, ProductRelations);
+// links.go turns each into its href with one exhaustive switch per
+// resource and no default. A relation a switch does not name is a
+// programming error: it is logged and left out, never given a guessed
+// href, and TestEveryRelationHasAnHref fails for every relation of
+// aggregator.RelationsOn that web cannot build.
+//
 // Decisions where the seed is silent:
 //   - A trailing slash is accepted on every route (stripped before routing).
 //   - Path values may carry a percent-encoded slash (client ids such as

@@ -91,7 +91,7 @@ func New(o Options) *Server {
 		o.ViewCacheSize = defaultViewCacheSize
 	}
 	s := &Server{auth: o.Auth, mgmt: o.Management, providers: o.Providers, accesses: o.Accesses, redirects: o.Redirects, webForm: o.WebForm, webForms: o.WebForms, webhooks: o.Webhooks, rates: o.RateLimits, credKey: o.CredentialKey, now: o.Now, ready: o.Ready,
-		links: links{base: o.BaseURL}, log: o.Log, registry: o.Metrics}
+		links: links{base: o.BaseURL, log: o.Log}, log: o.Log, registry: o.Metrics}
 
 	s.limits = o.Limits.withDefaults()
 	s.metricsToken, s.metricsElsewhere = o.MetricsToken, o.MetricsElsewhere
