@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -131,7 +130,7 @@ func (s *Server) addAccesses(c *gin.Context) error {
 	}
 	ids, err := s.accesses.Add(c.Request.Context(), principal(c), req, order, o)
 	if err != nil {
-		return s.webFormOr(c, err)
+		return err
 	}
 	c.Header("Location", s.links.base+s.links.access(ids[0]))
 	writeEmpty(c, http.StatusCreated)
@@ -204,7 +203,7 @@ func (s *Server) startSCA(c *gin.Context) error {
 	}
 	id := c.Param("access")
 	if err := s.accesses.StartSCA(c.Request.Context(), principal(c), id, req, o); err != nil {
-		return s.webFormOr(c, err)
+		return err
 	}
 	c.Header("Location", s.links.base+s.links.access(id))
 	writeEmpty(c, http.StatusCreated)
@@ -321,18 +320,6 @@ func (s *Server) positions(c *gin.Context) error {
 		return err
 	}
 	writeJSON(c, http.StatusOK, mapSlice(inv, newInvestmentJSON))
-	return nil
-}
-
-// webFormOr answers a REG/Protect refusal as the seed shows it: 451, the
-// web form's address in Location, no body. Other errors are returned.
-func (s *Server) webFormOr(c *gin.Context, err error) error {
-	var e *aggregator.Error
-	if !errors.As(err, &e) || e.WebForm == nil {
-		return err
-	}
-	c.Header("Location", s.links.webForm(e.WebForm))
-	writeEmpty(c, http.StatusUnavailableForLegalReasons)
 	return nil
 }
 
