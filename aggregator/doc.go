@@ -14,9 +14,16 @@
 // repeated wrong passwords or client secrets, never a whole account.
 // CheckCallbackURL is the one check of every redirect target.
 //
+// Relations: every HATEOAS relation is a Rel constant defined once in
+// relation.go, the SCA's next steps included (package sca decides only when
+// each applies). RelationsOn lists what each resource can carry, so that
+// web can be tested to build an href for every relation the domain emits.
+//
 // Errors: every use case returns *Error values whose Kind decides the HTTP
-// status in exactly one table (package web) and whose Code is a BANKSapi
-// message code. The seed's codes (BA999, BA1011, BA3010, …) are used where
+// status in exactly one table (Kind.HTTPStatus, here because web and
+// regprotect must answer alike and share only this package) and whose Code
+// is a BANKSapi message code. A REG/Protect refusal is one more kind
+// (KindLegal, 451) with the session in Error.WebForm, not a special path. The seed's codes (BA999, BA1011, BA3010, …) are used where
 // the seed defines a meaning. Failures of the HTTP exchange itself, for which
 // the seed defines no code, use codes named after the status they travel
 // with (BA400 bad request, BA401, BA403, BA404, BA405, BA409, BA413 body too

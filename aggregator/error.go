@@ -6,8 +6,8 @@ import (
 	"time"
 )
 
-// Kind classifies an error for the caller. The web layer maps each Kind to
-// exactly one HTTP status.
+// Kind classifies an error for the caller. Each Kind has exactly one HTTP
+// status (HTTPStatus).
 type Kind uint8
 
 // Error kinds. KindInternal is the zero value so an unclassified error is
@@ -25,12 +25,54 @@ const (
 	KindTooLarge                     // 413: the request body exceeds its limit
 	KindUnsupportedMedia             // 415: the body is not of the route's content type
 	KindTooManyRequests              // 429: a rate limit or a login throttle; see RetryAfter
+	kindCount                        // the number of kinds; not a kind
 )
 
-var kindNames = [...]string{"internal", "invalid", "unauthenticated", "forbidden", "not_found", "conflict", "unavailable", "timeout", "legal", "too_large", "unsupported_media", "too_many_requests"}
+// Kinds lists every error kind, in the order of their declaration. The
+// slice is the caller's own.
+func Kinds() []Kind {
+	ks := make([]Kind, kindCount)
+	for i := range ks {
+		ks[i] = Kind(i)
+	}
+	return ks
+}
+
+// httpStatus is THE table from error kind to HTTP status: the API (web)
+// and the hosted web form (regprotect) both answer with it. It lives in the
+// domain, not in either adapter, because the two siblings must agree and
+// may only talk through aggregator; a second table in one of them drifted
+// before (the form answered 500 where the API answered 503 and 504). The
+// numbers are RFC 9110's (451 RFC 7725's); the domain needs no net/http
+// for them.
+var httpStatus = [kindCount]int{
+	KindInternal:         500, // Internal Server Error
+	KindInvalid:          400, // Bad Request
+	KindUnauthenticated:  401, // Unauthorized
+	KindForbidden:        403, // Forbidden
+	KindNotFound:         404, // Not Found
+	KindConflict:         409, // Conflict
+	KindUnavailable:      503, // Service Unavailable
+	KindTimeout:          504, // Gateway Timeout
+	KindLegal:            451, // Unavailable For Legal Reasons
+	KindTooLarge:         413, // Content Too Large
+	KindUnsupportedMedia: 415, // Unsupported Media Type
+	KindTooManyRequests:  429, // Too Many Requests
+}
+
+// HTTPStatus is the one HTTP status of errors of this kind; an unknown
+// kind is internal (500).
+func (k Kind) HTTPStatus() int {
+	if k < kindCount {
+		return httpStatus[k]
+	}
+	return httpStatus[KindInternal]
+}
+
+var kindNames = [kindCount]string{"internal", "invalid", "unauthenticated", "forbidden", "not_found", "conflict", "unavailable", "timeout", "legal", "too_large", "unsupported_media", "too_many_requests"}
 
 func (k Kind) String() string {
-	if int(k) < len(kindNames) {
+	if k < kindCount {
 		return kindNames[k]
 	}
 	return fmt.Sprintf("kind(%d)", k)
@@ -67,6 +109,19 @@ func (k Kind) defaultCode() MessageCode {
 // to API clients; Err (the cause) is for logs only and is never rendered.
 // Neither may ever contain a secret: no credential, PIN, TAN, token or
 // client secret is ever put into an Error.
+//
+// An Error carries domain data only; how it travels (status, headers,
+// URLs) is the adapters' business. Three fields look like transport but
+// are not, and stay:
+//   - WebForm names the session (id and use case); web builds the 451's
+//     Location from it, regprotect the page it opens. No URL is stored.
+//   - OAuth is RFC 6749's error code. The token use cases implement
+//     RFC 6749, and only they know whether a refusal is invalid_grant,
+//     invalid_scope, invalid_request or unsupported_grant_type: Kind and
+//     Code do not tell those apart, so web could not derive it.
+//   - RetryAfter is the limiter's or the throttle's answer, how long the
+//     same request stays refused; web renders it as the Retry-After
+//     header. Only the use case that counted knows it.
 type Error struct {
 	Kind    Kind
 	Op      string      // the operation that failed, e.g. "auth.IssueToken"

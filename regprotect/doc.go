@@ -68,6 +68,10 @@
 //     ends all of them.
 //   - Session ids are UUIDs and are taken in lower case, as issued, so any
 //     spelling of the 451's link opens the session.
+//   - Error pages answer the status of the error's kind from aggregator's
+//     one table (Kind.HTTPStatus), the same the API answers: a bank that
+//     is down is 503, one too slow 504. This package only picks the page's
+//     text for a kind (problemKey), never a status of its own.
 //   - A post is read up to Options.FormBodyBytes (limits.formBodyBytes,
 //     64 KiB by default) and no further; a longer one gets a 413 page and
 //     changes nothing.

@@ -74,7 +74,7 @@ func New(o Options) *Handler {
 	h.mux.HandleFunc("POST "+BasePath+"/{session}", h.act)
 	h.mux.HandleFunc("GET "+BasePath+"/{session}/challenge.png", h.challengeImage)
 	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		h.problem(w, r, langOf(r, ""), http.StatusNotFound, "problem.session_unknown")
+		h.problem(w, r, langOf(r, ""), aggregator.KindNotFound, "problem.session_unknown")
 	})
 	return h
 }
@@ -180,22 +180,22 @@ func (h *Handler) act(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.ContentLength > h.maxForm {
-		h.problem(w, r, ws.Lang, http.StatusRequestEntityTooLarge, "problem.too_large")
+		h.problem(w, r, ws.Lang, aggregator.KindTooLarge, "problem.too_large")
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, h.maxForm)
 	if err := r.ParseForm(); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			h.problem(w, r, ws.Lang, http.StatusRequestEntityTooLarge, "problem.too_large")
+			h.problem(w, r, ws.Lang, aggregator.KindTooLarge, "problem.too_large")
 			return
 		}
-		h.problem(w, r, ws.Lang, http.StatusBadRequest, "problem.forbidden")
+		h.problem(w, r, ws.Lang, aggregator.KindInvalid, "problem.forbidden")
 		return
 	}
 	if !hmac.Equal([]byte(r.PostForm.Get("csrf")), []byte(csrfToken(secret, ws.ID))) {
 		h.log.Info("web form post without a valid CSRF token", zap.String("session", shortID(ws.ID)))
-		h.problem(w, r, ws.Lang, http.StatusForbidden, "problem.forbidden")
+		h.problem(w, r, ws.Lang, aggregator.KindForbidden, "problem.forbidden")
 		return
 	}
 	out, err := h.dispatch(r.Context(), r, &ws)
@@ -309,29 +309,42 @@ func (h *Handler) challengeImage(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(cur.Challenge.Photo)
 }
 
-// fail shows the page for a use case's error.
+// fail shows the page for a use case's error, with the status of its kind
+// from aggregator's one table (the API answers the same), so a bank that
+// is down answers 503 and one that is too slow 504.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, lang string, err error) {
 	e := aggregator.AsError(err)
-	switch e.Kind {
-	case aggregator.KindNotFound:
-		h.problem(w, r, lang, http.StatusNotFound, "problem.session_unknown")
-	case aggregator.KindConflict:
-		h.problem(w, r, lang, http.StatusConflict, "problem.session_used")
-	case aggregator.KindInvalid:
-		h.problem(w, r, lang, http.StatusBadRequest, "problem.callback_invalid")
-	case aggregator.KindForbidden:
-		h.problem(w, r, lang, http.StatusForbidden, "problem.forbidden")
-	default:
-		h.log.Error("web form failed", zap.String("op", e.Op), zap.Error(err))
-		h.problem(w, r, lang, http.StatusInternalServerError, "problem.internal")
+	key := problemKey(e.Kind)
+	if key == "problem.internal" {
+		h.log.Error("web form failed", zap.String("op", e.Op), zap.String("kind", e.Kind.String()), zap.Error(err))
 	}
+	h.problem(w, r, lang, e.Kind, key)
 }
 
-func (h *Handler) problem(w http.ResponseWriter, r *http.Request, lang string, status int, key string) {
+// problemKey is the text a failure of kind k shows: what the user can do
+// about it. Only the text is chosen here; the status is the kind's.
+func problemKey(k aggregator.Kind) string {
+	switch k {
+	case aggregator.KindNotFound:
+		return "problem.session_unknown"
+	case aggregator.KindConflict:
+		return "problem.session_used"
+	case aggregator.KindInvalid:
+		return "problem.callback_invalid"
+	case aggregator.KindForbidden:
+		return "problem.forbidden"
+	case aggregator.KindTooLarge:
+		return "problem.too_large"
+	}
+	return "problem.internal"
+}
+
+// problem shows an error page with the text key and the status of kind k.
+func (h *Handler) problem(w http.ResponseWriter, r *http.Request, lang string, k aggregator.Kind, key string) {
 	p := h.newPage(r, lang, StepProblem, "title.problem", "", "")
 	p.Cancel = false
 	p.Problem = &ProblemStep{Text: Translate(lang, key)}
-	h.write(w, status, p)
+	h.write(w, k.HTTPStatus(), p)
 }
 
 func (h *Handler) write(w http.ResponseWriter, status int, p Page) {

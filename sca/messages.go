@@ -6,19 +6,6 @@ import (
 	"github.com/zugang/zugang/aggregator"
 )
 
-// Next-step relations of an SCA (the package doc's state table). They are declared here, not
-// in aggregator, because only the machine decides when they apply; package
-// web turns them into hrefs.
-const (
-	RelStartSCA              aggregator.Rel = "start_sca"              // POST: begin a new SCA
-	RelSetMethod             aggregator.Rel = "set_method"             // submit chosenScaMethodId
-	RelSetMedium             aggregator.Rel = "set_medium"             // submit chosenScaMedia
-	RelAuthenticate          aggregator.Rel = "authenticate"           // submit scaAuthenticationData, or {} to confirm a decoupled approval
-	RelAuthenticateDecoupled aggregator.Rel = "authenticate_decoupled" // GET: poll a decoupled approval
-	RelRedirectURL           aggregator.Rel = "redirect_url"           // the bank's page; it returns to callbackUrl
-	RelCancel                aggregator.Rel = "cancel"                 // cancel a redirect SCA
-)
-
 // codes is the message code shown in each state; finalised shows none.
 var codes = map[aggregator.SCAState]aggregator.MessageCode{
 	aggregator.SCARequired:        aggregator.CodeSCARequired,
@@ -44,14 +31,16 @@ var texts = map[aggregator.MessageCode][2]string{
 
 // relations are the next steps offered in each state, in the order they are
 // rendered; finalised offers none (the resource's own relations take over).
+// The relations themselves are aggregator's (aggregator.Rel*), so that web
+// has one list of relations to cover; only when each applies is decided here.
 var relations = map[aggregator.SCAState][]aggregator.Rel{
-	aggregator.SCARequired:        {RelStartSCA},
-	aggregator.SCAMethodSelection: {RelSetMethod},
-	aggregator.SCAMediumSelection: {RelSetMedium},
-	aggregator.SCAChallenge:       {RelAuthenticate},
-	aggregator.SCADecoupled:       {RelAuthenticateDecoupled, RelAuthenticate},
-	aggregator.SCARedirect:        {RelRedirectURL, RelCancel},
-	aggregator.SCAFailed:          {RelStartSCA},
+	aggregator.SCARequired:        {aggregator.RelStartSCA},
+	aggregator.SCAMethodSelection: {aggregator.RelSetMethod},
+	aggregator.SCAMediumSelection: {aggregator.RelSetMedium},
+	aggregator.SCAChallenge:       {aggregator.RelAuthenticate},
+	aggregator.SCADecoupled:       {aggregator.RelAuthenticateDecoupled, aggregator.RelAuthenticate},
+	aggregator.SCARedirect:        {aggregator.RelRedirectURL, aggregator.RelCancel},
+	aggregator.SCAFailed:          {aggregator.RelStartSCA},
 }
 
 // Code is the message code shown while an SCA is in state s: BA3000

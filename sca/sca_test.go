@@ -246,19 +246,21 @@ func TestCodeMessageRelations(t *testing.T) {
 	}
 	// The slice is the caller's own.
 	sca.Relations(decoupled)[0] = "x"
-	if sca.Relations(decoupled)[0] != sca.RelAuthenticateDecoupled {
+	if sca.Relations(decoupled)[0] != aggregator.RelAuthenticateDecoupled {
 		t.Error("Relations returned shared memory")
 	}
 }
 
-func TestRelConstants(t *testing.T) {
-	for rel, name := range map[aggregator.Rel]string{
-		sca.RelStartSCA: "start_sca", sca.RelSetMethod: "set_method", sca.RelSetMedium: "set_medium",
-		sca.RelAuthenticate: "authenticate", sca.RelAuthenticateDecoupled: "authenticate_decoupled",
-		sca.RelRedirectURL: "redirect_url", sca.RelCancel: "cancel",
-	} {
-		if string(rel) != name {
-			t.Errorf("%q != %q", rel, name)
+// TestRelationsAreTheDomains: every next step offered in any state is one
+// of the relations aggregator lists for a bank access, so web has an href
+// for it.
+func TestRelationsAreTheDomains(t *testing.T) {
+	onAccess := aggregator.RelationsOn(aggregator.ResourceAccess)
+	for _, s := range sca.States() {
+		for _, r := range sca.Relations(s) {
+			if !slices.Contains(onAccess, r) {
+				t.Errorf("state %s offers %q, which aggregator does not list for a bank access", s, r)
+			}
 		}
 	}
 }

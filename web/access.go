@@ -58,7 +58,7 @@ func (s *Server) authorized(need access) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		p, err := s.authorize(c, need)
 		if err != nil {
-			renderError(c, err)
+			s.renderError(c, err)
 			return
 		}
 		c.Set(ctxPrincipal, p)

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -111,15 +110,10 @@ func (s *Server) customer(c *gin.Context) error {
 		body.Bankzugaenge[acc.ID] = partial{Messages: full.Messages, Sicherheitsverfahren: full.Sicherheitsverfahren,
 			Relations: full.Relations, Status: full.Status}
 	}
-	for _, r := range []aggregator.Rel{aggregator.RelSelf, aggregator.RelGetBankzugaenge, aggregator.RelAddBankzugaenge, aggregator.RelDeleteBankzugaenge} {
-		path := customerBase + "/bankzugaenge"
-		if r == aggregator.RelSelf {
-			path = customerBase
+	for _, r := range aggregator.CustomerRelations(s.webForms != nil) {
+		if rel, ok := s.links.customerRel(r); ok {
+			body.Relations = append(body.Relations, rel)
 		}
-		body.Relations = append(body.Relations, s.links.rel(r, path))
-	}
-	if s.webForms != nil {
-		body.Relations = append(body.Relations, s.links.rel(aggregator.RelDeleteRegprotectSessions, customerBase+"/regprotect/sessions"))
 	}
 	writeJSON(c, http.StatusOK, body)
 	return nil
@@ -136,7 +130,7 @@ func (s *Server) addAccesses(c *gin.Context) error {
 	}
 	ids, err := s.accesses.Add(c.Request.Context(), principal(c), req, order, o)
 	if err != nil {
-		return s.webFormOr(c, err)
+		return err
 	}
 	c.Header("Location", s.links.base+s.links.access(ids[0]))
 	writeEmpty(c, http.StatusCreated)
@@ -209,7 +203,7 @@ func (s *Server) startSCA(c *gin.Context) error {
 	}
 	id := c.Param("access")
 	if err := s.accesses.StartSCA(c.Request.Context(), principal(c), id, req, o); err != nil {
-		return s.webFormOr(c, err)
+		return err
 	}
 	c.Header("Location", s.links.base+s.links.access(id))
 	writeEmpty(c, http.StatusCreated)
@@ -326,18 +320,6 @@ func (s *Server) positions(c *gin.Context) error {
 		return err
 	}
 	writeJSON(c, http.StatusOK, mapSlice(inv, newInvestmentJSON))
-	return nil
-}
-
-// webFormOr answers a REG/Protect refusal as the seed shows it: 451, the
-// web form's address in Location, no body. Other errors are returned.
-func (s *Server) webFormOr(c *gin.Context, err error) error {
-	var e *aggregator.Error
-	if !errors.As(err, &e) || e.WebForm == nil {
-		return err
-	}
-	c.Header("Location", s.links.webForm(e.WebForm))
-	writeEmpty(c, http.StatusUnavailableForLegalReasons)
 	return nil
 }
 

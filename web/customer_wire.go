@@ -150,7 +150,9 @@ func newChallengeJSON(c *aggregator.Challenge) *challengeJSON {
 func (s *Server) newProductJSON(acc *aggregator.BankAccess, p aggregator.Product) productJSON {
 	rels := make([]aggregator.Relation, 0, 2)
 	for _, r := range aggregator.ProductRelations(p) {
-		rels = append(rels, s.links.productRel(r, acc.ID, p.ID))
+		if rel, ok := s.links.productRel(r, acc.ID, p.ID); ok {
+			rels = append(rels, rel)
+		}
 	}
 	return productJSON{ID: p.ID, Status: acc.Status, Bezeichnung: p.Bezeichnung, Kategorie: string(p.Kategorie),
 		Saldo: optNumber(p.Saldo), Aktualisierungszeitpunkt: timestamp(p.Updated), SaldoDatum: timestamp(p.SaldoDatum),

@@ -4,10 +4,22 @@
 //
 // Handlers parse, call one service method of package aggregator and render;
 // no business rule lives here. Every handler returns an error, and one
-// renderer turns an *aggregator.Error into a status (the table in
-// render.go) and a body {"messages":[{level,code,message,details}]}. On the
-// OAuth2 endpoints the body also carries RFC 6749's "error" and
-// "error_description", so generic OAuth2 clients understand it too.
+// renderer (renderError) turns an *aggregator.Error into the status of its
+// kind (aggregator's one table, Kind.HTTPStatus, shared with the web form)
+// and a body {"messages":[{level,code,message,details}]}. On the OAuth2
+// endpoints the body also carries RFC 6749's "error" and
+// "error_description", so generic OAuth2 clients understand it too. The
+// REG/Protect refusal is a kind like the others (KindLegal): the same
+// renderer answers 451 with the web form's Location, built here from the
+// session the error names, and no body, as the seed shows it.
+//
+// Relations: the domain decides which relations a resource carries
+// (aggregator.ProviderRelations, CustomerRelations, View, ProductRelations);
+// links.go turns each into its href with one exhaustive switch per
+// resource and no default. A relation a switch does not name is a
+// programming error: it is logged and left out, never given a guessed
+// href, and TestEveryRelationHasAnHref fails for every relation of
+// aggregator.RelationsOn that web cannot build.
 //
 // Decisions where the seed is silent:
 //   - A trailing slash is accepted on every route (stripped before routing).

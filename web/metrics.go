@@ -25,7 +25,7 @@ func (s *Server) MetricsHandler() http.Handler {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="zugang-metrics"`)
 			w.Header().Set("Content-Type", contentTypeJSON)
 			w.Header().Set("Cache-Control", "no-store")
-			w.WriteHeader(statusOf[e.Kind])
+			w.WriteHeader(e.Kind.HTTPStatus())
 			_, _ = w.Write(body)
 			return
 		}

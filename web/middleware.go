@@ -123,7 +123,7 @@ func (m *metrics) middleware(c *gin.Context) {
 }
 
 // recovery turns a panic into a logged 500 BA999.
-func recovery(c *gin.Context) {
+func (s *Server) recovery(c *gin.Context) {
 	defer func() {
 		if p := recover(); p != nil {
 			if p == http.ErrAbortHandler { // the client went away; let net/http handle it
@@ -135,7 +135,7 @@ func recovery(c *gin.Context) {
 				c.Abort()
 				return
 			}
-			renderError(c, aggregator.Internal("web.recovery", fmt.Errorf("panic: %v", p)))
+			s.renderError(c, aggregator.Internal("web.recovery", fmt.Errorf("panic: %v", p)))
 		}
 	}()
 	c.Next()

@@ -37,9 +37,11 @@ type fieldJSON struct {
 }
 
 func (s *Server) newProviderJSON(p aggregator.ProviderInfo) providerJSON {
-	rels := []aggregator.Relation{s.links.rel(aggregator.RelSelf, s.links.provider(p.ID))}
-	if len(p.LogoSVG) > 0 {
-		rels = append(rels, s.links.rel(aggregator.RelLogo, s.links.logo(p.Logo)))
+	rels := make([]aggregator.Relation, 0, 2)
+	for _, r := range aggregator.ProviderRelations(p) {
+		if rel, ok := s.links.providerRel(r, &p); ok {
+			rels = append(rels, rel)
+		}
 	}
 	return providerJSON{
 		ID: p.ID, Name: p.Name, ConsumerRelevant: p.ConsumerRelevant, Group: p.Group, BLZ: p.BLZ, BIC: p.BIC,

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -10,22 +11,6 @@ import (
 
 	"github.com/zugang/zugang/aggregator"
 )
-
-// statusOf is the one table from error kind to HTTP status.
-var statusOf = map[aggregator.Kind]int{
-	aggregator.KindInternal:         http.StatusInternalServerError,
-	aggregator.KindInvalid:          http.StatusBadRequest,
-	aggregator.KindUnauthenticated:  http.StatusUnauthorized,
-	aggregator.KindForbidden:        http.StatusForbidden,
-	aggregator.KindNotFound:         http.StatusNotFound,
-	aggregator.KindConflict:         http.StatusConflict,
-	aggregator.KindUnavailable:      http.StatusServiceUnavailable,
-	aggregator.KindTimeout:          http.StatusGatewayTimeout,
-	aggregator.KindLegal:            http.StatusUnavailableForLegalReasons,
-	aggregator.KindTooLarge:         http.StatusRequestEntityTooLarge,
-	aggregator.KindUnsupportedMedia: http.StatusUnsupportedMediaType,
-	aggregator.KindTooManyRequests:  http.StatusTooManyRequests,
-}
 
 const contentTypeJSON = "application/json; charset=utf-8"
 
@@ -40,42 +25,52 @@ type errorBody struct {
 type handlerFunc func(c *gin.Context) error
 
 // handle adapts a handlerFunc to gin, rendering a returned error.
-func handle(fn handlerFunc) gin.HandlerFunc {
+func (s *Server) handle(fn handlerFunc) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if err := fn(c); err != nil {
-			renderError(c, err)
+			s.renderError(c, err)
 		}
 	}
 }
 
-// renderError writes err as a BANKSapi error body and logs its cause.
-func renderError(c *gin.Context, err error) {
+// renderError writes err with the status of its kind (aggregator's one
+// table, Kind.HTTPStatus) and logs its cause. Every kind has a BANKSapi
+// error body but one: KindLegal is the seed's REG/Protect answer, 451 with
+// the web form's address in Location and no body. A KindLegal error
+// without a web-form session is a bug and answers 500.
+func (s *Server) renderError(c *gin.Context, err error) {
 	e := aggregator.AsError(err)
-	status, ok := statusOf[e.Kind]
-	if !ok {
-		status = http.StatusInternalServerError
+	if e.Kind == aggregator.KindLegal && e.WebForm == nil {
+		e = aggregator.Internal(e.Op, fmt.Errorf("a KindLegal error without a web-form session: %w", err))
+		err = e
 	}
+	status := e.Kind.HTTPStatus()
 	log := requestLogger(c)
 	if status >= 500 {
 		log.Error("request failed", zap.String("op", e.Op), zap.Error(err))
 	} else {
 		log.Debug("request refused", zap.String("op", e.Op), zap.String("kind", e.Kind.String()), zap.String("message", e.Message))
 	}
-	body := errorBody{Messages: []aggregator.Message{e.AsMessage()}}
-	if e.OAuth != "" {
-		body.Error, body.ErrorDescription = e.OAuth, e.Message
-	}
-	switch status {
-	case http.StatusTooManyRequests:
+	switch e.Kind {
+	case aggregator.KindLegal:
+		c.Header("Location", s.links.webForm(e.WebForm))
+		writeEmpty(c, status)
+		c.Abort()
+		return
+	case aggregator.KindTooManyRequests:
 		if e.RetryAfter > 0 {
 			c.Header("Retry-After", strconv.FormatInt(ceilSeconds(e.RetryAfter), 10))
 		}
-	case http.StatusUnauthorized:
+	case aggregator.KindUnauthenticated:
 		if e.OAuth != "" {
 			c.Header("WWW-Authenticate", `Basic realm="zugang"`)
 		} else {
 			c.Header("WWW-Authenticate", `Bearer realm="zugang"`)
 		}
+	}
+	body := errorBody{Messages: []aggregator.Message{e.AsMessage()}}
+	if e.OAuth != "" {
+		body.Error, body.ErrorDescription = e.OAuth, e.Message
 	}
 	writeJSON(c, status, body)
 	c.Abort()

@@ -91,7 +91,7 @@ func New(o Options) *Server {
 		o.ViewCacheSize = defaultViewCacheSize
 	}
 	s := &Server{auth: o.Auth, mgmt: o.Management, providers: o.Providers, accesses: o.Accesses, redirects: o.Redirects, webForm: o.WebForm, webForms: o.WebForms, webhooks: o.Webhooks, rates: o.RateLimits, credKey: o.CredentialKey, now: o.Now, ready: o.Ready,
-		links: links{base: o.BaseURL}, log: o.Log, registry: o.Metrics}
+		links: links{base: o.BaseURL, log: o.Log}, log: o.Log, registry: o.Metrics}
 
 	s.limits = o.Limits.withDefaults()
 	s.metricsToken, s.metricsElsewhere = o.MetricsToken, o.MetricsElsewhere
@@ -114,8 +114,8 @@ func New(o Options) *Server {
 	m := newMetrics(o.Metrics)
 	// First, so that every answer (CORS preflights too) has the headers.
 	r.Use(securityHeaders, canonicalUUIDParams)
-	r.Use(correlationID(o.Log), accessLog(o.Log), m.middleware, recovery, s.cors(o.CORSOrigins))
-	r.NoRoute(handle(func(c *gin.Context) error {
+	r.Use(correlationID(o.Log), accessLog(o.Log), m.middleware, s.recovery, s.cors(o.CORSOrigins))
+	r.NoRoute(s.handle(func(c *gin.Context) error {
 		return &aggregator.Error{Kind: aggregator.KindNotFound, Op: "web.NoRoute", Message: "no such resource",
 			Details: c.Request.Method + " " + c.Request.URL.Path + " is not a route of this API"}
 	}))
@@ -150,7 +150,7 @@ func (s *Server) cors(origins []string) gin.HandlerFunc {
 
 func (s *Server) routes(r *gin.Engine) {
 	r.GET("/healthz", s.healthz)
-	r.GET("/readyz", handle(s.readyz))
+	r.GET("/readyz", s.handle(s.readyz))
 	if !s.metricsElsewhere {
 		r.GET("/metrics", gin.WrapH(s.MetricsHandler()))
 	}
@@ -162,37 +162,37 @@ func (s *Server) routes(r *gin.Engine) {
 	}
 
 	oauth := r.Group("/auth/oauth2")
-	oauth.POST("/token", handle(s.token))
-	oauth.POST("/revoke", handle(s.revoke))
-	oauth.GET("/introspect", handle(s.introspect))
+	oauth.POST("/token", s.handle(s.token))
+	oauth.POST("/revoke", s.handle(s.revoke))
+	oauth.GET("/introspect", s.handle(s.introspect))
 
 	mg := r.Group("/auth/mgmt/v1/tenants")
 	read := func(scope aggregator.Scope) gin.HandlerFunc { return s.authorized(access{scope, clientToken}) }
-	mg.GET("", read(aggregator.ScopeTenantsRead), handle(s.listTenants))
-	mg.GET("/:tenant", read(aggregator.ScopeTenantsRead), handle(s.getTenant))
-	mg.GET("/:tenant/clients", read(aggregator.ScopeClientsRead), handle(s.listClients))
-	mg.GET("/:tenant/clients/:client", read(aggregator.ScopeClientsRead), handle(s.getClient))
-	mg.GET("/:tenant/clients/:client/roles", read(aggregator.ScopeClientsRead), handle(s.listRoles))
-	mg.GET("/:tenant/clients/:client/roles/:role", read(aggregator.ScopeClientsRead), handle(s.getRole))
-	mg.GET("/:tenant/clients/:client/roles/:role/users", read(aggregator.ScopeUsersRead), handle(s.listRoleUsers))
-	mg.PUT("/:tenant/clients/:client/roles/:role/users/:user", read(aggregator.ScopeRolesModify), handle(s.addRoleUser))
-	mg.POST("/:tenant/users", read(aggregator.ScopeUsersCreate), handle(s.createUser))
-	mg.GET("/:tenant/users", read(aggregator.ScopeUsersRead), handle(s.listUsers))
-	mg.GET("/:tenant/users/:user", read(aggregator.ScopeUsersRead), handle(s.getUser))
-	mg.PUT("/:tenant/users/:user/deactivate", read(aggregator.ScopeUsersModify), handle(s.deactivateUser))
-	mg.POST("/:tenant/users/:user/reactivate", read(aggregator.ScopeUsersModify), handle(s.reactivateUser))
+	mg.GET("", read(aggregator.ScopeTenantsRead), s.handle(s.listTenants))
+	mg.GET("/:tenant", read(aggregator.ScopeTenantsRead), s.handle(s.getTenant))
+	mg.GET("/:tenant/clients", read(aggregator.ScopeClientsRead), s.handle(s.listClients))
+	mg.GET("/:tenant/clients/:client", read(aggregator.ScopeClientsRead), s.handle(s.getClient))
+	mg.GET("/:tenant/clients/:client/roles", read(aggregator.ScopeClientsRead), s.handle(s.listRoles))
+	mg.GET("/:tenant/clients/:client/roles/:role", read(aggregator.ScopeClientsRead), s.handle(s.getRole))
+	mg.GET("/:tenant/clients/:client/roles/:role/users", read(aggregator.ScopeUsersRead), s.handle(s.listRoleUsers))
+	mg.PUT("/:tenant/clients/:client/roles/:role/users/:user", read(aggregator.ScopeRolesModify), s.handle(s.addRoleUser))
+	mg.POST("/:tenant/users", read(aggregator.ScopeUsersCreate), s.handle(s.createUser))
+	mg.GET("/:tenant/users", read(aggregator.ScopeUsersRead), s.handle(s.listUsers))
+	mg.GET("/:tenant/users/:user", read(aggregator.ScopeUsersRead), s.handle(s.getUser))
+	mg.PUT("/:tenant/users/:user/deactivate", read(aggregator.ScopeUsersModify), s.handle(s.deactivateUser))
+	mg.POST("/:tenant/users/:user/reactivate", read(aggregator.ScopeUsersModify), s.handle(s.reactivateUser))
 	if s.webhooks != nil {
-		mg.GET("/:tenant/webhook", read(aggregator.ScopeWebhookRead), handle(s.getWebhook))
-		mg.PUT("/:tenant/webhook", read(aggregator.ScopeWebhookModify), handle(s.putWebhook))
-		mg.DELETE("/:tenant/webhook", read(aggregator.ScopeWebhookModify), handle(s.deleteWebhook))
-		mg.GET("/:tenant/webhook/notifications", read(aggregator.ScopeWebhookRead), handle(s.webhookNotifications))
-		mg.GET("/:tenant/webhook/dead-letters", read(aggregator.ScopeWebhookRead), handle(s.webhookDeadLetters))
-		mg.POST("/:tenant/webhook/dead-letters/:serial/redeliver", read(aggregator.ScopeWebhookModify), handle(s.redeliverWebhook))
+		mg.GET("/:tenant/webhook", read(aggregator.ScopeWebhookRead), s.handle(s.getWebhook))
+		mg.PUT("/:tenant/webhook", read(aggregator.ScopeWebhookModify), s.handle(s.putWebhook))
+		mg.DELETE("/:tenant/webhook", read(aggregator.ScopeWebhookModify), s.handle(s.deleteWebhook))
+		mg.GET("/:tenant/webhook/notifications", read(aggregator.ScopeWebhookRead), s.handle(s.webhookNotifications))
+		mg.GET("/:tenant/webhook/dead-letters", read(aggregator.ScopeWebhookRead), s.handle(s.webhookDeadLetters))
+		mg.POST("/:tenant/webhook/dead-letters/:serial/redeliver", read(aggregator.ScopeWebhookModify), s.handle(s.redeliverWebhook))
 	}
 
 	pv := r.Group("/providers/v2")
-	pv.GET("", s.authorized(access{aggregator.ScopeProviderRead, anyToken}), handle(s.listProviders))
-	pv.GET("/:provider", handle(s.getProviderOrLogo))
+	pv.GET("", s.authorized(access{aggregator.ScopeProviderRead, anyToken}), s.handle(s.listProviders))
+	pv.GET("/:provider", s.handle(s.getProviderOrLogo))
 
 	if s.accesses != nil {
 		s.customerRoutes(r)
@@ -206,8 +206,8 @@ func (s *Server) routes(r *gin.Engine) {
 		r.POST(webFormPath+"/*page", form)
 	}
 	if s.redirects != nil {
-		r.GET("/demo-bank/authorize", handle(s.demoBankAuthorize))
-		r.POST("/demo-bank/authorize", handle(s.demoBankAnswer))
+		r.GET("/demo-bank/authorize", s.handle(s.demoBankAuthorize))
+		r.POST("/demo-bank/authorize", s.handle(s.demoBankAnswer))
 	}
 }
 
@@ -217,28 +217,28 @@ func (s *Server) customerRoutes(r *gin.Engine) {
 	read := s.authorized(access{aggregator.ScopeCustomerRead, userToken})
 	modify := s.authorized(access{aggregator.ScopeCustomerModify, userToken})
 	cu := r.Group("/customer/v2")
-	cu.GET("", read, handle(s.customer))
-	cu.POST("/bankzugaenge", modify, handle(s.addAccesses))
-	cu.GET("/bankzugaenge", read, handle(s.listAccesses))
-	cu.DELETE("/bankzugaenge", modify, handle(s.deleteAccesses))
+	cu.GET("", read, s.handle(s.customer))
+	cu.POST("/bankzugaenge", modify, s.handle(s.addAccesses))
+	cu.GET("/bankzugaenge", read, s.handle(s.listAccesses))
+	cu.DELETE("/bankzugaenge", modify, s.handle(s.deleteAccesses))
 	ba := cu.Group("/bankzugaenge/:access")
-	ba.GET("", read, handle(s.getAccess))
-	ba.DELETE("", modify, handle(s.deleteAccess))
-	ba.GET("/issues", read, handle(s.accessIssues))
-	ba.GET("/challenge/pdf", read, handle(s.challengePDF))
-	ba.POST("/consent", modify, handle(s.startSCA))
-	ba.GET("/consent/:consent", read, handle(s.pollConsent))
-	ba.POST("/consent/:consent", modify, handle(s.submitConsent))
-	ba.POST("/consent/:consent/cancel", modify, handle(s.cancelConsent))
-	ba.GET("/:product", read, handle(s.getProduct))
-	ba.GET("/:product/kontoumsaetze", read, handle(s.transactions))
-	ba.GET("/:product/kontoumsaetze/:transaction", read, handle(s.transaction))
-	ba.GET("/:product/depotpositionen", read, handle(s.positions))
+	ba.GET("", read, s.handle(s.getAccess))
+	ba.DELETE("", modify, s.handle(s.deleteAccess))
+	ba.GET("/issues", read, s.handle(s.accessIssues))
+	ba.GET("/challenge/pdf", read, s.handle(s.challengePDF))
+	ba.POST("/consent", modify, s.handle(s.startSCA))
+	ba.GET("/consent/:consent", read, s.handle(s.pollConsent))
+	ba.POST("/consent/:consent", modify, s.handle(s.submitConsent))
+	ba.POST("/consent/:consent/cancel", modify, s.handle(s.cancelConsent))
+	ba.GET("/:product", read, s.handle(s.getProduct))
+	ba.GET("/:product/kontoumsaetze", read, s.handle(s.transactions))
+	ba.GET("/:product/kontoumsaetze/:transaction", read, s.handle(s.transaction))
+	ba.GET("/:product/depotpositionen", read, s.handle(s.positions))
 	if s.webForms != nil {
-		cu.DELETE("/regprotect/sessions", modify, handle(s.endWebForms))
+		cu.DELETE("/regprotect/sessions", modify, s.handle(s.endWebForms))
 	}
 	co := cu.Group("/consent/:consent")
-	co.GET("", read, handle(s.pollConsent))
-	co.POST("", modify, handle(s.submitConsent))
-	co.POST("/cancel", modify, handle(s.cancelConsent))
+	co.GET("", read, s.handle(s.pollConsent))
+	co.POST("", modify, s.handle(s.submitConsent))
+	co.POST("/cancel", modify, s.handle(s.cancelConsent))
 }
