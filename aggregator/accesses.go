@@ -20,6 +20,8 @@ type AccessService interface {
 	Submit(ctx context.Context, p Principal, accessID, consentID string, in SCASubmission) (BankAccess, error)
 	Poll(ctx context.Context, p Principal, accessID, consentID string) (BankAccess, error)
 	Cancel(ctx context.Context, p Principal, accessID, consentID string) (BankAccess, error)
+	Consent(ctx context.Context, p Principal, consentID string) (BankAccess, error)
+	ConsentView(acc BankAccess, consentID string) ConsentView
 	Access(ctx context.Context, p Principal, id string) (BankAccess, error)
 	AccessVersion(ctx context.Context, p Principal, id string) (int64, error)
 	List(ctx context.Context, p Principal) ([]BankAccess, error)

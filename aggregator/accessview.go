@@ -34,6 +34,9 @@ func (a *Accesses) View(acc BankAccess) AccessView {
 		if s.Challenge != nil && len(s.Challenge.PDF) > 0 {
 			v.Relations = append(v.Relations, RelGetChallengePDF)
 		}
+		if s.Open() {
+			v.Relations = append(v.Relations, RelGetConsent)
+		}
 	}
 	if v.Messages == nil {
 		v.Messages = []Message{}

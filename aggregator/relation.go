@@ -27,6 +27,7 @@ const (
 	RelRefreshBankzugang        Rel = "refresh_bankzugang"
 	RelGetKontoumsaetze         Rel = "get_kontoumsaetze"
 	RelGetDepotpositionen       Rel = "get_depotpositionen"
+	RelGetConsent               Rel = "get_consent" // a bank access's open consent, as a Consent resource
 )
 
 // Next-step relations of an SCA. Package sca decides in which state each
@@ -52,10 +53,11 @@ const (
 	ResourceCustomer                 // GET /customer/v2
 	ResourceAccess                   // a bank access (and its issues)
 	ResourceProduct                  // a bank product of an access
+	ResourceConsent                  // GET /customer/v2/consent/{id}
 	ResourceCount
 )
 
-var resourceNames = [...]string{"provider", "customer", "bank access", "product"}
+var resourceNames = [...]string{"provider", "customer", "bank access", "product", "consent"}
 
 func (r Resource) String() string {
 	if r < ResourceCount {
@@ -73,8 +75,9 @@ var relationsOn = [ResourceCount][]Rel{
 	ResourceCustomer: {RelSelf, RelGetBankzugaenge, RelAddBankzugaenge, RelDeleteBankzugaenge, RelDeleteRegprotectSessions},
 	ResourceAccess: {RelSelf, RelDeleteBankzugang, RelGetIssues, RelRefreshBankzugang,
 		RelStartSCA, RelSetMethod, RelSetMedium, RelAuthenticateDecoupled, RelAuthenticate, RelRedirectURL, RelCancel,
-		RelGetChallengePDF},
+		RelGetChallengePDF, RelGetConsent},
 	ResourceProduct: {RelSelf, RelGetKontoumsaetze, RelGetDepotpositionen},
+	ResourceConsent: {RelSelf, RelSetMethod, RelSetMedium, RelAuthenticateDecoupled, RelAuthenticate, RelRedirectURL, RelCancel},
 }
 
 // RelationsOn lists every relation the domain can emit on a resource of

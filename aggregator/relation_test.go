@@ -24,6 +24,7 @@ func TestRelWireValues(t *testing.T) {
 		aggregator.RelRefreshBankzugang:        "refresh_bankzugang",
 		aggregator.RelGetKontoumsaetze:         "get_kontoumsaetze",
 		aggregator.RelGetDepotpositionen:       "get_depotpositionen",
+		aggregator.RelGetConsent:               "get_consent",
 		aggregator.RelStartSCA:                 "start_sca",
 		aggregator.RelSetMethod:                "set_method",
 		aggregator.RelSetMedium:                "set_medium",

@@ -362,6 +362,11 @@ func TestContractErrorSelfCheck(t *testing.T) {
 			`"kurs":24.32,"kursDatum":"2021-10-15 15:31:20","waehrung":"USD","waehrungskurs":1.18,"handelsplatz":"Xetra","gesamtwert":3441.9}`
 		conflict = `{"messages":[{"level":"ERROR","code":"BA409","message":"chosenScaMedia does not fit the consent's current step"}]}`
 		consent  = "/consent/0dd14633-1853-4d22-92f9-776429850a6b"
+		// The seed's Consent example.
+		consentBody = `{"messages":[{"level":"INFO","code":"BA3020","message":"SCA Medium auswählen","details":"Bitte wählen Sie ein SCA-Medium aus"}],` +
+			`"scaMediums":[{"name":"Handy Eins","mediaClass":"MOBILE"}],` +
+			`"relations":[{"rel":"self","href":"https://gw.example.com/customer/v2/consent/3e97fa51-ce7b-42a0-9101-50fd67dbc3e7"},` +
+			`{"rel":"set_medium","href":"https://gw.example.com/customer/v2/consent/3e97fa51-ce7b-42a0-9101-50fd67dbc3e7"}]}`
 	)
 	jsonH := contractJSONHeader()
 	with := func(h http.Header, kv ...string) http.Header {
@@ -522,8 +527,12 @@ func TestContractErrorSelfCheck(t *testing.T) {
 		{"cancel", "POST", acc + consent + "/cancel", 200, jsonH, access, true},
 		{"cancel 409", "POST", acc + consent + "/cancel", 409, jsonH, conflict, true},
 		{"cancel 400 undocumented", "POST", acc + consent + "/cancel", 400, jsonH, errBody, false},
-		{"generic poll", "GET", "/customer/v2" + consent, 200, jsonH, access, true},
-		{"generic submit", "POST", "/customer/v2" + consent, 200, jsonH, access, true},
+		{"generic get", "GET", "/customer/v2" + consent, 200, jsonH, consentBody, true},
+		{"generic get as access undocumented", "GET", "/customer/v2" + consent, 200, jsonH, access, false},
+		{"generic poll", "GET", "/customer/v2" + consent + "/poll", 200, jsonH, consentBody, true},
+		{"generic submit", "POST", "/customer/v2" + consent, 200, jsonH, consentBody, true},
+		{"generic cancel", "POST", "/customer/v2" + consent + "/cancel", 200, jsonH, consentBody, true},
+		{"consent with a German media class undocumented", "GET", "/customer/v2" + consent, 200, jsonH, strings.Replace(consentBody, `"MOBILE"`, `"MOBIL"`, 1), false},
 		{"generic cancel 404", "POST", "/customer/v2" + consent + "/cancel", 404, jsonH, errBody, true},
 		{"transactions", "GET", acc + "/DE1/kontoumsaetze?from=2021-10-01", 200, jsonH, "[" + tx + "]", true},
 		{"transactions 400", "GET", acc + "/DE1/kontoumsaetze?from=x", 400, jsonH, `{"messages":[{"level":"ERROR","code":"BA400","message":"from must be a date"}]}`, true},

@@ -217,11 +217,13 @@ type submitJSON struct {
 	ScaAuthenticationData *string         `json:"scaAuthenticationData"`
 }
 
-func (s *Server) submitConsent(c *gin.Context) error {
-	const op = "web.submitConsent"
+// decodeSubmission reads a SubmitScaData body; an absent body is an empty
+// submission (the confirmation of a decoupled approval).
+func (s *Server) decodeSubmission(c *gin.Context) (aggregator.SCASubmission, error) {
+	const op = "web.decodeSubmission"
 	var in submitJSON
 	if err := s.decodeOptionalJSON(c, &in); err != nil {
-		return err
+		return aggregator.SCASubmission{}, err
 	}
 	sub := aggregator.SCASubmission{Medium: in.ChosenScaMedia, AuthData: in.ScaAuthenticationData}
 	if raw := bytes.TrimSpace(in.ChosenScaMethodID); len(raw) > 0 && string(raw) != "null" {
@@ -229,11 +231,19 @@ func (s *Server) submitConsent(c *gin.Context) error {
 		if err := json.Unmarshal(raw, &id); err != nil {
 			var n json.Number
 			if err := json.Unmarshal(raw, &n); err != nil {
-				return &aggregator.Error{Kind: aggregator.KindInvalid, Op: op, Message: "chosenScaMethodId must be a string or a number"}
+				return aggregator.SCASubmission{}, &aggregator.Error{Kind: aggregator.KindInvalid, Op: op, Message: "chosenScaMethodId must be a string or a number"}
 			}
 			id = n.String()
 		}
 		sub.MethodID = &id
+	}
+	return sub, nil
+}
+
+func (s *Server) submitConsent(c *gin.Context) error {
+	sub, err := s.decodeSubmission(c)
+	if err != nil {
+		return err
 	}
 	acc, err := s.accesses.Submit(c.Request.Context(), principal(c), c.Param("access"), c.Param("consent"), sub)
 	if err != nil {

@@ -105,8 +105,42 @@ func (l links) accessRel(r aggregator.Rel, acc *aggregator.BankAccess, sca *aggr
 			return aggregator.Relation{}, false
 		}
 		return l.rel(r, l.consent(acc.ID, sca.ConsentID)), true
+	case aggregator.RelGetConsent:
+		if sca == nil {
+			return aggregator.Relation{}, false
+		}
+		return l.rel(r, l.consentResource(sca.ConsentID)), true
 	}
 	return l.unknownRel(aggregator.ResourceAccess, r)
+}
+
+// consentResource is the Consent resource of a consent.
+func (l links) consentResource(consentID string) string {
+	return customerBase + "/consent/" + url.PathEscape(consentID)
+}
+
+// consentRel builds the href of one of the Consent resource's relations:
+// every step posts to the consent itself, as the seed's examples show;
+// authenticate_decoupled polls …/poll and cancel posts …/cancel.
+func (l links) consentRel(r aggregator.Rel, sca *aggregator.SCA) (aggregator.Relation, bool) {
+	if sca == nil {
+		return aggregator.Relation{}, false
+	}
+	base := l.consentResource(sca.ConsentID)
+	switch r {
+	case aggregator.RelSelf, aggregator.RelSetMethod, aggregator.RelSetMedium, aggregator.RelAuthenticate:
+		return l.rel(r, base), true
+	case aggregator.RelAuthenticateDecoupled:
+		return l.rel(r, base+"/poll"), true
+	case aggregator.RelCancel:
+		return l.rel(r, base+"/cancel"), true
+	case aggregator.RelRedirectURL:
+		if sca.Challenge == nil || sca.Challenge.RedirectURL == "" {
+			return aggregator.Relation{}, false
+		}
+		return aggregator.Relation{Rel: r, Href: sca.Challenge.RedirectURL}, true
+	}
+	return l.unknownRel(aggregator.ResourceConsent, r)
 }
 
 // productRel builds the href of one of a product's relations.

@@ -24,6 +24,7 @@ func relBuilders(l links) map[aggregator.Resource]func(aggregator.Rel) (aggregat
 		aggregator.ResourceCustomer: l.customerRel,
 		aggregator.ResourceAccess:   func(r aggregator.Rel) (aggregator.Relation, bool) { return l.accessRel(r, acc, sca) },
 		aggregator.ResourceProduct:  func(r aggregator.Rel) (aggregator.Relation, bool) { return l.productRel(r, acc.ID, "p1") },
+		aggregator.ResourceConsent:  func(r aggregator.Rel) (aggregator.Relation, bool) { return l.consentRel(r, sca) },
 	}
 }
 

@@ -227,6 +227,8 @@ func (s *Server) customerRoutes(r *gin.Engine) {
 	ba.GET("/issues", read, s.handle(s.accessIssues))
 	ba.GET("/challenge/pdf", read, s.handle(s.challengePDF))
 	ba.POST("/consent", modify, s.handle(s.startSCA))
+	// Older BANKSapi clients follow start_sca with GET: it starts the SCA too.
+	ba.GET("/consent", modify, s.handle(s.startSCA))
 	ba.GET("/consent/:consent", read, s.handle(s.pollConsent))
 	ba.POST("/consent/:consent", modify, s.handle(s.submitConsent))
 	ba.POST("/consent/:consent/cancel", modify, s.handle(s.cancelConsent))
@@ -238,7 +240,8 @@ func (s *Server) customerRoutes(r *gin.Engine) {
 		cu.DELETE("/regprotect/sessions", modify, s.handle(s.endWebForms))
 	}
 	co := cu.Group("/consent/:consent")
-	co.GET("", read, s.handle(s.pollConsent))
-	co.POST("", modify, s.handle(s.submitConsent))
-	co.POST("/cancel", modify, s.handle(s.cancelConsent))
+	co.GET("", read, s.handle(s.getConsent))
+	co.POST("", modify, s.handle(s.submitConsentResource))
+	co.GET("/poll", read, s.handle(s.pollConsentResource))
+	co.POST("/cancel", modify, s.handle(s.cancelConsentResource))
 }
