@@ -33,7 +33,7 @@ func TestAccessRoundTripAndVersions(t *testing.T) {
 	s := storetest.New(t)
 	user := uuid.NewString()
 	a := newAccess(user)
-	if err := s.SaveAccess(ctx, a, nil); err != nil || a.Version != 1 {
+	if err := s.SaveAccess(ctx, a, nil, nil); err != nil || a.Version != 1 {
 		t.Fatalf("first save: version %d, %v", a.Version, err)
 	}
 	got, err := s.Access(ctx, "demo", user, a.ID)
@@ -46,11 +46,11 @@ func TestAccessRoundTripAndVersions(t *testing.T) {
 	// A writer holding an old version loses.
 	stale := got
 	got.Status = aggregator.StatusInteraction
-	if err := s.SaveAccess(ctx, &got, nil); err != nil || got.Version != 2 {
+	if err := s.SaveAccess(ctx, &got, nil, nil); err != nil || got.Version != 2 {
 		t.Fatalf("second save: %v", err)
 	}
-	wantKind(t, s.SaveAccess(ctx, &stale, nil), aggregator.KindConflict)
-	wantKind(t, s.SaveAccess(ctx, &stale, &aggregator.Snapshot{}), aggregator.KindConflict)
+	wantKind(t, s.SaveAccess(ctx, &stale, nil, nil), aggregator.KindConflict)
+	wantKind(t, s.SaveAccess(ctx, &stale, &aggregator.Snapshot{}, nil), aggregator.KindConflict)
 	// The consent index finds the access; another user finds nothing.
 	if byConsent, err := s.AccessByConsent(ctx, "demo", user, a.SCAs[0].ConsentID); err != nil || byConsent.ID != a.ID {
 		t.Errorf("AccessByConsent: %v", err)
@@ -73,7 +73,7 @@ func TestConcurrentSavesOneWins(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.New(t)
 	a := newAccess(uuid.NewString())
-	if err := s.SaveAccess(ctx, a, nil); err != nil {
+	if err := s.SaveAccess(ctx, a, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	const writers = 16
@@ -82,7 +82,7 @@ func TestConcurrentSavesOneWins(t *testing.T) {
 	for i := 0; i < writers; i++ {
 		c := *a
 		wg.Add(1)
-		go func() { defer wg.Done(); errs <- s.SaveAccess(ctx, &c, nil) }()
+		go func() { defer wg.Done(); errs <- s.SaveAccess(ctx, &c, nil, nil) }()
 	}
 	wg.Wait()
 	close(errs)
@@ -124,11 +124,11 @@ func TestSnapshotMergesTransactionsByID(t *testing.T) {
 	pid := a.Products[0].ID
 	first := &aggregator.Snapshot{Transactions: []aggregator.Transaction{tx(pid, 0, "-10.00"), tx(pid, 1, "-20.00")},
 		Investments: []aggregator.Investment{{ProductID: "DEPOT-1", Name: "SAP SE", ISIN: "DE0007164600"}}}
-	if err := s.SaveAccess(ctx, a, first); err != nil {
+	if err := s.SaveAccess(ctx, a, first, nil); err != nil {
 		t.Fatal(err)
 	}
 	second := &aggregator.Snapshot{Transactions: []aggregator.Transaction{tx(pid, 1, "-20.00"), tx(pid, 2, "2500.00")}}
-	if err := s.SaveAccess(ctx, a, second); err != nil {
+	if err := s.SaveAccess(ctx, a, second, nil); err != nil {
 		t.Fatal(err)
 	}
 	all, err := s.Transactions(ctx, "demo", user, a.ID, pid, time.Time{}, time.Time{})
@@ -147,7 +147,7 @@ func TestSnapshotMergesTransactionsByID(t *testing.T) {
 	}
 	// Deleting removes the access with everything under it.
 	a.Products = append(a.Products, aggregator.Product{ID: "DEPOT-1"})
-	if err := s.SaveAccess(ctx, a, nil); err != nil {
+	if err := s.SaveAccess(ctx, a, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.DeleteAccess(ctx, "demo", user, a.ID); err != nil {
@@ -167,7 +167,7 @@ func TestConsentLockAndRedirectTokens(t *testing.T) {
 	user := uuid.NewString()
 	a := newAccess(user)
 	cid := a.SCAs[0].ConsentID
-	if err := s.SaveAccess(ctx, a, nil); err != nil {
+	if err := s.SaveAccess(ctx, a, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	_, err := s.LockAndLoad(ctx, "demo", user, "", uuid.NewString(), time.Minute)
@@ -184,7 +184,7 @@ func TestConsentLockAndRedirectTokens(t *testing.T) {
 	if err != nil {
 		t.Fatalf("after Unlock: %v", err)
 	}
-	if err := s.SaveAccess(ctx, &again, nil); err != nil || again.Lock != nil {
+	if err := s.SaveAccess(ctx, &again, nil, nil); err != nil || again.Lock != nil {
 		t.Fatalf("save under the claim: %v, lock %v", err, again.Lock)
 	}
 	third, err := s.LockAndLoad(ctx, "demo", user, "", cid, time.Minute)

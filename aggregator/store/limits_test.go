@@ -24,7 +24,7 @@ func TestAccessesPerUserLimit(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make([]error, 8)
 	for i := range errs {
-		wg.Go(func() { errs[i] = s.SaveAccess(ctx, newAccess(user), nil) })
+		wg.Go(func() { errs[i] = s.SaveAccess(ctx, newAccess(user), nil, nil) })
 	}
 	wg.Wait()
 	saved := 0
@@ -46,10 +46,10 @@ func TestAccessesPerUserLimit(t *testing.T) {
 	}
 	// An existing access saves again; another user starts at zero.
 	again := list[0]
-	if err := s.SaveAccess(ctx, &again, nil); err != nil {
+	if err := s.SaveAccess(ctx, &again, nil, nil); err != nil {
 		t.Fatalf("saving an existing access at the limit: %v", err)
 	}
-	if err := s.SaveAccess(ctx, newAccess(uuid.NewString()), nil); err != nil {
+	if err := s.SaveAccess(ctx, newAccess(uuid.NewString()), nil, nil); err != nil {
 		t.Fatalf("another user's access: %v", err)
 	}
 	if keys := storetest.Keys(t, s); hasStaged(keys) {

@@ -30,18 +30,16 @@ func TestOutboxIsAtomicWithTheData(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.New(t)
 	a := newAccess(uuid.NewString())
-	if err := s.SaveAccess(ctx, a, nil); err != nil {
+	if err := s.SaveAccess(ctx, a, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	stale := *a
-	snap := &aggregator.Snapshot{Transactions: []aggregator.Transaction{tx("DE89370400440532013000", 1, "-12.5")},
-		Notifications: []aggregator.Notification{note(a, "REWE")}}
-	if err := s.SaveAccess(ctx, a, snap); err != nil {
+	snap := &aggregator.Snapshot{Transactions: []aggregator.Transaction{tx("DE89370400440532013000", 1, "-12.5")}}
+	if err := s.SaveAccess(ctx, a, snap, []aggregator.Notification{note(a, "REWE")}); err != nil {
 		t.Fatal(err)
 	}
-	lost := &aggregator.Snapshot{Transactions: []aggregator.Transaction{tx("DE89370400440532013000", 2, "-99")},
-		Notifications: []aggregator.Notification{note(a, "EDEKA")}}
-	wantKind(t, s.SaveAccess(ctx, &stale, lost), aggregator.KindConflict)
+	lost := &aggregator.Snapshot{Transactions: []aggregator.Transaction{tx("DE89370400440532013000", 2, "-99")}}
+	wantKind(t, s.SaveAccess(ctx, &stale, lost, []aggregator.Notification{note(a, "EDEKA")}), aggregator.KindConflict)
 	out, err := s.Outbox(ctx, a.Tenant, a.UserID, 10)
 	if err != nil || len(out) != 1 || out[0].NewTransactions[0].PayeeName != "REWE" {
 		t.Fatalf("outbox = %+v, %v", out, err)
@@ -123,14 +121,14 @@ func TestCrashBetweenDataAndOutbox(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.New(t)
 	a := newAccess(uuid.NewString())
-	if err := s.SaveAccess(ctx, a, nil); err != nil {
+	if err := s.SaveAccess(ctx, a, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	store.FailBeforeOutbox(s, func() error { return errors.New("crash") })
-	snap := &aggregator.Snapshot{Products: a.Products, Transactions: []aggregator.Transaction{tx("DE89370400440532013000", 3, "-7")},
-		Notifications: []aggregator.Notification{note(a, "Kiosk")}}
+	snap := &aggregator.Snapshot{Products: a.Products, Transactions: []aggregator.Transaction{tx("DE89370400440532013000", 3, "-7")}}
+	notes := []aggregator.Notification{note(a, "Kiosk")}
 	before := *a
-	if err := s.SaveAccess(ctx, a, snap); err == nil {
+	if err := s.SaveAccess(ctx, a, snap, notes); err == nil {
 		t.Fatal("the injected failure did not fail the save")
 	}
 	got, _ := s.Access(ctx, a.Tenant, a.UserID, a.ID)
@@ -142,7 +140,7 @@ func TestCrashBetweenDataAndOutbox(t *testing.T) {
 	}
 	// Without the failure the same save writes both.
 	store.FailBeforeOutbox(s, nil)
-	if err := s.SaveAccess(ctx, a, snap); err != nil {
+	if err := s.SaveAccess(ctx, a, snap, notes); err != nil {
 		t.Fatal(err)
 	}
 	txs, _ = s.Transactions(ctx, a.Tenant, a.UserID, a.ID, "DE89370400440532013000", time.Time{}, time.Time{})
@@ -160,10 +158,10 @@ func TestSweepFindsUnindexedOutboxes(t *testing.T) {
 	s := storetest.New(t)
 	a := newAccess(uuid.NewString())
 	a.Tenant = "sweep-" + uuid.NewString()[:8]
-	if err := s.SaveAccess(ctx, a, nil); err != nil {
+	if err := s.SaveAccess(ctx, a, nil, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SaveAccess(ctx, a, &aggregator.Snapshot{Notifications: []aggregator.Notification{note(a, "Kiosk")}}); err != nil {
+	if err := s.SaveAccess(ctx, a, nil, []aggregator.Notification{note(a, "Kiosk")}); err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range storetest.Keys(t, s) {
