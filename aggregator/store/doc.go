@@ -148,6 +148,15 @@
 // the same WATCH/MULTI path as one with a snapshot, so its outbox entries
 // are written with the access or not at all.
 //
+// # Tests
+//
+// storetest.TestStore is the storage contract: the behaviours aggregator's
+// use cases rely on, as one suite. This package runs it on an embedded
+// miniredis always and on the Redis at REDIS_URL when that is set (an
+// unreachable one fails); tests that need internal hooks (a crash injected
+// between a save's data and its outbox, the rate limiter's clock) or that
+// check the key layout stay here.
+//
 // # Atomicity
 //
 // An operation that touches both a user's slot and its tenant's slot cannot be
