@@ -266,7 +266,7 @@ func (a *Accesses) run(ctx context.Context, pa *preparedAccess, o AccessOptions)
 	if !pa.isNew && o.Refresh && cur != nil && cur.State == SCAFinalised && len(pa.credentials) > 0 {
 		if a.Now().Before(cur.ValidUntil) {
 			snap, err := a.fetch(ctx, pa.provider, acc, pa.credentials, o)
-			return a.saveAttempt(ctx, acc, snap, err)
+			return a.saveAttempt(ctx, acc, snap, nil, err)
 		}
 		// The consent ran out: the user must authenticate again.
 		next, err := a.SCA.Apply(cur.State, EventExpire)
@@ -275,7 +275,7 @@ func (a *Accesses) run(ctx context.Context, pa *preparedAccess, o AccessOptions)
 		}
 		cur.State, cur.Updated = next, a.Now()
 		acc.Status = StatusComplete
-		return a.Store.SaveAccess(ctx, acc, nil)
+		return a.Store.SaveAccess(ctx, acc, nil, nil)
 	}
 	return a.connect(ctx, pa.provider, acc, pa.credentials, o)
 }
@@ -388,7 +388,7 @@ func (a *Accesses) advance(ctx context.Context, prov Provider, acc *BankAccess, 
 		cur.ValidUntil = a.validUntil(acc, out, now)
 		cur.Challenge = nil
 		snap, err := a.fetch(ctx, prov, acc, creds, o)
-		return a.saveAttempt(ctx, acc, snap, err)
+		return a.saveAttempt(ctx, acc, snap, nil, err)
 	case SCAFailed:
 		acc.Status = StatusComplete
 	case SCARedirect:
@@ -400,7 +400,7 @@ func (a *Accesses) advance(ctx context.Context, prov Provider, acc *BankAccess, 
 	default:
 		acc.Status = StatusInteraction
 	}
-	return a.Store.SaveAccess(ctx, acc, nil)
+	return a.Store.SaveAccess(ctx, acc, nil, nil)
 }
 
 // newSCA opens a consent process with fresh random ids.
@@ -442,8 +442,9 @@ func (a *Accesses) fetch(ctx context.Context, prov Provider, acc *BankAccess, cr
 }
 
 // saveAttempt stores a fetch's result. A failed attempt never overwrites
-// the stable data: it records issues (the tentative state) only.
-func (a *Accesses) saveAttempt(ctx context.Context, acc *BankAccess, snap *Snapshot, fetchErr error) error {
+// the stable data: it records issues (the tentative state) only. notes
+// are saved with a successful fetch's data.
+func (a *Accesses) saveAttempt(ctx context.Context, acc *BankAccess, snap *Snapshot, notes []Notification, fetchErr error) error {
 	now := a.Now()
 	if fetchErr != nil {
 		return a.bankFailed(ctx, acc, fetchErr)
@@ -456,7 +457,7 @@ func (a *Accesses) saveAttempt(ctx context.Context, acc *BankAccess, snap *Snaps
 	}
 	acc.Updated, acc.Status, acc.Messages = now, StatusComplete, nil
 	acc.Issues, acc.IssuesAt = nil, now
-	if err := a.Store.SaveAccess(ctx, acc, snap); err != nil {
+	if err := a.Store.SaveAccess(ctx, acc, snap, notes); err != nil {
 		return err
 	}
 	if a.Scheduler != nil {
@@ -491,7 +492,7 @@ func (a *Accesses) bankFailed(ctx context.Context, acc *BankAccess, bankErr erro
 	if cur := acc.CurrentSCA(); cur != nil && cur.State == SCARequired {
 		acc.SCAs = acc.SCAs[:len(acc.SCAs)-1] // the login never got as far as an SCA
 	}
-	if err := a.Store.SaveAccess(ctx, acc, nil); err != nil {
+	if err := a.Store.SaveAccess(ctx, acc, nil, nil); err != nil {
 		return err
 	}
 	if e.Kind == KindTimeout {
@@ -567,7 +568,7 @@ func (a *Accesses) SelectProducts(ctx context.Context, p Principal, id string, p
 		return invalidf(op, "choose products of the bank access")
 	}
 	acc.Products, acc.SelectedProducts = keep, productIDs
-	return a.Store.SaveAccess(ctx, &acc, nil)
+	return a.Store.SaveAccess(ctx, &acc, nil, nil)
 }
 
 // Submit drives the consent with one SubmitScaData body and returns the
@@ -702,7 +703,7 @@ func (a *Accesses) Cancel(ctx context.Context, p Principal, accessID, consentID 
 	cur.State, cur.Updated, cur.Challenge = next, a.Now(), nil
 	cur.Messages = []Message{{Level: LevelError, Code: CodeSCAFailed, Message: "SCA fehlgeschlagen", Details: "Redirect-SCA wurde abgebrochen"}}
 	acc.Status, acc.Sync = StatusComplete, false
-	if err := a.Store.SaveAccess(ctx, &acc, nil); err != nil {
+	if err := a.Store.SaveAccess(ctx, &acc, nil, nil); err != nil {
 		return BankAccess{}, err
 	}
 	return acc, nil

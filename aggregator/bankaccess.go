@@ -18,13 +18,19 @@ type SCA struct {
 	Messages      []Message    // what the last step said (e.g. BA1103 after a wrong TAN)
 	ValidUntil    time.Time    // when finalised: the consent's end
 	RedirectToken string       // the handle a redirect returns with (see ConnectRequest)
-	TANChoice     *TANSettings `json:",omitempty"` // chosen so far; saved on the access once granted
+	TANChoice     *TANSettings // chosen so far; saved on the access once granted
 	Started       time.Time
 	Updated       time.Time
 }
 
 // BankAccess is a stored bank access ("Bankzugang") under the id its
 // client chose. Credentials and provider state are kept only sealed.
+//
+// The type carries no storage format: the store converts it to a record of
+// its own. Three fields are handles between a use case and its store, not
+// data of the access: Version, Lock and IndexedSCAs. A use case copies
+// them along and reads only Version (0: never saved; equal: the same
+// stored state).
 type BankAccess struct {
 	ID                string
 	Tenant            string
@@ -43,16 +49,20 @@ type BankAccess struct {
 	CallbackURL       string
 	SealedCredentials []byte
 	SealedState       []byte
-	TANSettings       *TANSettings `json:",omitempty"` // the user's last choices, reused by the next SCA
-	Unattended        []time.Time  `json:",omitempty"` // background bank calls under the current consent
-	Version           int64        // optimistic concurrency: bumped by every save
+	TANSettings       *TANSettings // the user's last choices, reused by the next SCA
+	Unattended        []time.Time  // background bank calls under the current consent
 
+	// Version is the optimistic-concurrency token: the stored state this
+	// value was read at, 0 before the first save. SaveAccess refuses a
+	// stale one and advances it.
+	Version int64
 	// Lock is the claim LockAndLoad took on a consent; SaveAccess releases
 	// it in the same atomic step. Never stored.
-	Lock *ConsentLock `json:"-"`
-	// IndexedSCAs is how many of SCAs the store has indexed (set when it
-	// loads or saves the record), so a save indexes only new consents.
-	IndexedSCAs int `json:"-"`
+	Lock *ConsentLock
+	// IndexedSCAs is store bookkeeping: how many of SCAs the store has
+	// indexed (set when it loads or saves the access), so a save indexes
+	// only new consents. Use cases leave it alone.
+	IndexedSCAs int
 }
 
 // TANSettings are BANKSapi's "saved TAN settings": the method and medium
@@ -61,8 +71,8 @@ type BankAccess struct {
 // them, unless the client asks with queryTanSettings=true to ignore them;
 // then the bank's offer is shown and the new choice saved instead.
 type TANSettings struct {
-	MethodCode int    `json:",omitempty"`
-	Medium     string `json:",omitempty"`
+	MethodCode int
+	Medium     string
 }
 
 // ConsentLock is a claim on one consent: the step that holds it is the only
@@ -121,9 +131,11 @@ type AccessStore interface {
 	// SaveAccess writes a; a.Version must equal the stored version (0 for a
 	// new access) and is incremented on success; a new access beyond the
 	// store's accesses-per-user limit is KindInvalid and stores nothing; a.Lock, if any, is released
-	// in the same step. New consent ids are indexed. Transactions and investments are merged by id in the same
+	// in the same step. New consent ids are indexed. Transactions and investments of snap (may be nil) are merged by id in the same
 	// atomic step, so a retried fetch never duplicates a transaction.
-	SaveAccess(ctx context.Context, a *BankAccess, snap *Snapshot) error
+	// notes go to the user's notification outbox in that same step: the
+	// change and what it tells the tenant are stored both or neither.
+	SaveAccess(ctx context.Context, a *BankAccess, snap *Snapshot, notes []Notification) error
 	// DeleteAccess removes an access with its data and consent index.
 	DeleteAccess(ctx context.Context, tenant, userID, id string) error
 	// Transactions returns a product's transactions booked in [from, to),

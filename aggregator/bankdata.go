@@ -82,7 +82,4 @@ type Snapshot struct {
 	Transactions []Transaction
 	Investments  []Investment
 	Fetched      time.Time
-	// Notifications are what the change tells the tenant; the store writes
-	// them to the user's outbox in the same atomic step as the data.
-	Notifications []Notification
 }

@@ -9,7 +9,7 @@ import (
 // stages, each surviving a crash of any process:
 //
 //  1. the user's outbox, written in the same atomic step as the data change
-//     that caused it (Snapshot.Notifications in SaveAccess);
+//     that caused it (the notes argument of SaveAccess);
 //  2. the tenant's log, where it gets its serial (Sequence is idempotent by
 //     the notification's ID, so a sequencer that dies between numbering
 //     and dropping from the outbox never numbers twice);

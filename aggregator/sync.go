@@ -201,16 +201,16 @@ func (s *Syncer) Refresh(ctx context.Context, ref SyncRef) error {
 		}
 		msg := e.AsMessage()
 		acc.Issues, acc.IssuesAt = []Message{msg}, now
-		snap := &Snapshot{Notifications: []Notification{s.errorNote(&acc, msg)}}
-		if err := a.Store.SaveAccess(ctx, &acc, snap); err != nil {
+		if err := a.Store.SaveAccess(ctx, &acc, nil, []Notification{s.errorNote(&acc, msg)}); err != nil {
 			return err
 		}
 		return s.Queue.ScheduleSync(ctx, ref, s.next(ctx, &acc))
 	}
-	if snap.Notifications, err = s.changes(ctx, &acc, snap); err != nil {
+	notes, err := s.changes(ctx, &acc, snap)
+	if err != nil {
 		return err
 	}
-	return a.saveAttempt(ctx, &acc, snap, nil) // schedules the next refresh
+	return a.saveAttempt(ctx, &acc, snap, notes, nil) // schedules the next refresh
 }
 
 // needsSCA expires the consent, tells the tenant and stops refreshing.
@@ -225,7 +225,7 @@ func (s *Syncer) needsSCA(ctx context.Context, acc *BankAccess, ref SyncRef) err
 	msg := Message{Level: LevelInfo, Code: CodeSCARequired, Message: "SCA notwendig",
 		Details: "Die Zustimmung ist abgelaufen; bitte starten Sie eine neue SCA."}
 	acc.Issues, acc.IssuesAt = []Message{msg}, now
-	if err := s.Accesses.Store.SaveAccess(ctx, acc, &Snapshot{Notifications: []Notification{s.errorNote(acc, msg)}}); err != nil {
+	if err := s.Accesses.Store.SaveAccess(ctx, acc, nil, []Notification{s.errorNote(acc, msg)}); err != nil {
 		return err
 	}
 	LoggerFrom(ctx, s.Log).Info("background refresh needs an SCA", zap.String("access", acc.ID))

@@ -91,7 +91,7 @@ func newSetup(t testing.TB, tenant string, ep aggregator.WebhookEndpoint) setup 
 	d := &notifier.Dispatcher{Store: st, Endpoints: hooks, Tenants: func() []string { return []string{tenant} }, Now: clk.Now,
 		Schedule: notifier.Schedule{Initial: time.Second, Max: 4 * time.Second, Window: time.Minute}, Timeout: 5 * time.Second}
 	acc := &aggregator.BankAccess{ID: uuid.NewString(), Tenant: tenant, UserID: uuid.NewString(), ProviderID: "p", Created: clk.now}
-	if err := st.SaveAccess(t.Context(), acc, nil); err != nil {
+	if err := st.SaveAccess(t.Context(), acc, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	return setup{st: st, hooks: hooks, clk: clk, d: d, acc: acc}
@@ -103,7 +103,7 @@ func (s setup) change(t *testing.T, notes ...aggregator.Notification) {
 	for i := range notes {
 		notes[i].ID, notes[i].Tenant, notes[i].UserID, notes[i].AccessID, notes[i].Occurred = uuid.NewString(), s.acc.Tenant, s.acc.UserID, s.acc.ID, s.clk.now
 	}
-	if err := s.st.SaveAccess(t.Context(), s.acc, &aggregator.Snapshot{Notifications: notes}); err != nil {
+	if err := s.st.SaveAccess(t.Context(), s.acc, nil, notes); err != nil {
 		t.Fatal(err)
 	}
 }

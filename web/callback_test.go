@@ -96,7 +96,7 @@ func TestRedirectSCARechecksStoredCallback(t *testing.T) {
 		t.Fatal(err)
 	}
 	acc.CallbackURL = "http://127.0.0.1:1@evil.example/"
-	if err := h.store.SaveAccess(ctx, &acc, nil); err != nil {
+	if err := h.store.SaveAccess(ctx, &acc, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	res := h.answerBankPage(form, "approved")

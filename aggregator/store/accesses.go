@@ -96,11 +96,14 @@ func (s *Store) Access(ctx context.Context, tenant, userID, id string) (aggregat
 }
 
 func decodeAccess(op string, raw []byte) (aggregator.BankAccess, error) {
-	var a aggregator.BankAccess
-	if err := recordJSON.Unmarshal(raw, &a); err != nil {
+	var rec accessRecord
+	if err := recordJSON.Unmarshal(raw, &rec); err != nil {
 		return aggregator.BankAccess{}, aggregator.Internal(op, fmt.Errorf("bank access record: %w", err))
 	}
-	a.IndexedSCAs = len(a.SCAs)
+	a, err := rec.domain()
+	if err != nil {
+		return aggregator.BankAccess{}, aggregator.Internal(op, err)
+	}
 	return a, nil
 }
 
@@ -212,14 +215,15 @@ return 1
 `)
 
 // SaveAccess writes an access and its consent index if the stored version
-// is the one the caller read. Without a snapshot that is one pipelined
-// round trip (stage the JSON, run the script); with one, WATCH/MULTI adds
-// the transactions and positions in the same step.
-func (s *Store) SaveAccess(ctx context.Context, a *aggregator.BankAccess, snap *aggregator.Snapshot) error {
+// is the one the caller read. Without a snapshot or notifications that is
+// one pipelined round trip (stage the JSON, run the script); with them,
+// WATCH/MULTI adds the transactions, positions and outbox entries in the
+// same step.
+func (s *Store) SaveAccess(ctx context.Context, a *aggregator.BankAccess, snap *aggregator.Snapshot, notes []aggregator.Notification) error {
 	const op = "store.SaveAccess"
-	next := *a
-	next.Version = a.Version + 1
-	raw, err := recordJSON.Marshal(&next)
+	nextVersion := a.Version + 1
+	rec := toAccessRecord(a, nextVersion)
+	raw, err := recordJSON.Marshal(&rec)
 	if err != nil {
 		return aggregator.Internal(op, err)
 	}
@@ -241,10 +245,10 @@ func (s *Store) SaveAccess(ctx context.Context, a *aggregator.BankAccess, snap *
 	if a.Version == 0 {
 		isNew = "1"
 	}
-	args := []any{a.Version, next.Version, a.Created.UnixNano(), esc(a.ID), lockToken, isNew, s.limits.AccessesPerUser}
+	args := []any{a.Version, nextVersion, a.Created.UnixNano(), esc(a.ID), lockToken, isNew, s.limits.AccessesPerUser}
 	var saved *redis.Cmd
 	notify := false
-	if snap == nil {
+	if snap == nil && len(notes) == 0 {
 		// On the deferred autopipeliner both commands leave in one batch,
 		// in this order.
 		staged := s.reads.Set(ctx, stage, raw, stageTTL)
@@ -253,7 +257,7 @@ func (s *Store) SaveAccess(ctx context.Context, a *aggregator.BankAccess, snap *
 			err = saved.Err()
 		}
 	} else {
-		writes, encErr := s.encodeSnapshot(a, snap)
+		writes, encErr := s.encodeSnapshot(a, snap, notes)
 		if encErr != nil {
 			return aggregator.Internal(op, encErr)
 		}
@@ -283,7 +287,7 @@ func (s *Store) SaveAccess(ctx context.Context, a *aggregator.BankAccess, snap *
 	}
 	switch n, _ := saved.Int(); n {
 	case 1:
-		a.Version, a.Lock, a.IndexedSCAs = next.Version, nil, len(a.SCAs)
+		a.Version, a.Lock, a.IndexedSCAs = nextVersion, nil, len(a.SCAs)
 		if notify {
 			if err := s.markOutbox(ctx, a.Tenant, a.UserID); err != nil {
 				// The notifications are durable in the outbox; only the
@@ -311,12 +315,12 @@ var errStale = errors.New("stale version")
 // snapshotWrites are the commands that merge a snapshot.
 type snapshotWrites struct {
 	apply  func(ctx context.Context, p redis.Pipeliner) error
-	notify bool // the snapshot carries notifications for the outbox
+	notify bool // the save carries notifications for the outbox
 }
 
-func (s *Store) encodeSnapshot(a *aggregator.BankAccess, snap *aggregator.Snapshot) (snapshotWrites, error) {
+func (s *Store) encodeSnapshot(a *aggregator.BankAccess, snap *aggregator.Snapshot, notifications []aggregator.Notification) (snapshotWrites, error) {
 	if snap == nil {
-		return snapshotWrites{apply: func(context.Context, redis.Pipeliner) error { return nil }}, nil
+		snap = &aggregator.Snapshot{}
 	}
 	type entry struct {
 		hash  map[string]any
@@ -324,7 +328,8 @@ func (s *Store) encodeSnapshot(a *aggregator.BankAccess, snap *aggregator.Snapsh
 	}
 	byProduct := map[string]*entry{}
 	for _, t := range snap.Transactions {
-		raw, err := recordJSON.Marshal(t)
+		rec := toTransactionRecord(t)
+		raw, err := recordJSON.Marshal(&rec)
 		if err != nil {
 			return snapshotWrites{}, err
 		}
@@ -336,9 +341,9 @@ func (s *Store) encodeSnapshot(a *aggregator.BankAccess, snap *aggregator.Snapsh
 		e.hash[t.ID] = raw
 		e.index = append(e.index, redis.Z{Score: float64(t.Buchungsdatum.Unix()), Member: t.ID})
 	}
-	invs := map[string][]aggregator.Investment{}
+	invs := map[string][]investmentRecord{}
 	for _, inv := range snap.Investments {
-		invs[inv.ProductID] = append(invs[inv.ProductID], inv)
+		invs[inv.ProductID] = append(invs[inv.ProductID], toInvestmentRecord(inv))
 	}
 	invRaw := map[string][]byte{}
 	for pid, list := range invs {
@@ -348,8 +353,8 @@ func (s *Store) encodeSnapshot(a *aggregator.BankAccess, snap *aggregator.Snapsh
 		}
 		invRaw[pid] = raw
 	}
-	notes := make([]any, len(snap.Notifications))
-	for i, n := range snap.Notifications {
+	notes := make([]any, len(notifications))
+	for i, n := range notifications {
 		raw, err := outboxEntry(n)
 		if err != nil {
 			return snapshotWrites{}, err
@@ -431,8 +436,8 @@ func (s *Store) Transactions(ctx context.Context, tenant, userID, accessID, prod
 		if !ok {
 			continue
 		}
-		var t aggregator.Transaction
-		if err := recordJSON.UnmarshalFromString(str, &t); err != nil {
+		t, err := decodeTransaction(str)
+		if err != nil {
 			return nil, aggregator.Internal(op, err)
 		}
 		out = append(out, t)
@@ -450,11 +455,19 @@ func (s *Store) Transaction(ctx context.Context, tenant, userID, accessID, produ
 	if err != nil {
 		return aggregator.Transaction{}, unavailable(op, err)
 	}
-	var t aggregator.Transaction
-	if err := recordJSON.UnmarshalFromString(raw, &t); err != nil {
+	t, err := decodeTransaction(raw)
+	if err != nil {
 		return aggregator.Transaction{}, aggregator.Internal(op, err)
 	}
 	return t, nil
+}
+
+func decodeTransaction(raw string) (aggregator.Transaction, error) {
+	var rec transactionRecord
+	if err := recordJSON.UnmarshalFromString(raw, &rec); err != nil {
+		return aggregator.Transaction{}, fmt.Errorf("transaction record: %w", err)
+	}
+	return rec.domain()
 }
 
 // Investments returns a depot's positions.
@@ -467,9 +480,15 @@ func (s *Store) Investments(ctx context.Context, tenant, userID, accessID, produ
 	if err != nil {
 		return nil, unavailable(op, err)
 	}
-	var out []aggregator.Investment
-	if err := json.Unmarshal(raw, &out); err != nil {
+	var recs []investmentRecord
+	if err := json.Unmarshal(raw, &recs); err != nil {
 		return nil, aggregator.Internal(op, err)
+	}
+	out := make([]aggregator.Investment, len(recs))
+	for i := range recs {
+		if out[i], err = recs[i].domain(); err != nil {
+			return nil, aggregator.Internal(op, err)
+		}
 	}
 	return out, nil
 }
@@ -585,7 +604,7 @@ func (s *Store) redirectKey(token string) string {
 
 // SaveRedirect remembers which consent a redirect token belongs to.
 func (s *Store) SaveRedirect(ctx context.Context, token string, ref aggregator.RedirectRef, ttl time.Duration) error {
-	raw, err := json.Marshal(ref)
+	raw, err := json.Marshal(toRedirectRecord(ref))
 	if err != nil {
 		return aggregator.Internal("store.SaveRedirect", err)
 	}
@@ -605,8 +624,12 @@ func (s *Store) Redirect(ctx context.Context, token string) (aggregator.Redirect
 	if err != nil {
 		return aggregator.RedirectRef{}, unavailable(op, err)
 	}
-	var ref aggregator.RedirectRef
-	if err := json.Unmarshal(raw, &ref); err != nil {
+	var rec redirectRecord
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		return aggregator.RedirectRef{}, aggregator.Internal(op, err)
+	}
+	ref, err := rec.domain()
+	if err != nil {
 		return aggregator.RedirectRef{}, aggregator.Internal(op, err)
 	}
 	return ref, nil

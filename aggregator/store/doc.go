@@ -108,6 +108,55 @@
 // plaintext (hex SHA-256); the plaintext never reaches the store. Passwords
 // arrive as bcrypt hashes.
 //
+// # Records
+//
+// Every JSON value the store writes (bank access, transaction, depot
+// position, notification, web-form session, webhook endpoint, redirect
+// reference) is one of the store's own record types (records.go), never a
+// domain struct: the records spell out their JSON names and conversions
+// copy field by field, so renaming a domain field cannot change the stored
+// format. testdata/*.golden.json pins each record as written from a fully
+// populated fixture, and a fixture must set every field of its domain type,
+// so a field added to the domain but not to its record fails the round
+// trip instead of being silently dropped.
+//
+// The names are the ones the store wrote when it marshalled the domain
+// structs (exported field names; a Message's lower-case wire tags), so
+// records written before the record types load unchanged
+// (testdata/legacy-*.json). Each top-level record carries "Format": 1; a
+// record without it is format 1, one with a higher format than this build
+// knows is KindInternal rather than half read. A change of format bumps
+// recordFormat and keeps a reader for the old one. Amounts are stored as
+// shopspring/decimal writes them (quoted decimal strings), times as
+// RFC 3339 with nanoseconds.
+//
+// Three fields of aggregator.BankAccess stay on the domain type although
+// they are the store's: Version, because use cases need it (0 marks an
+// access never saved, the rendered-view cache compares it with
+// AccessVersion, and a save needs the version it read for optimistic
+// concurrency); Lock, the claim LockAndLoad hands out and the next save
+// releases in its atomic step (a lease the use case holds, never stored);
+// and IndexedSCAs, how many consents the store has already indexed, so a
+// save passes only new consent keys to its script instead of every
+// consent the access ever had. A record holds Version (beside the version
+// key, written in the same step, so a read needs one key) but neither of
+// the other two. Moving Lock and IndexedSCAs into a save argument would
+// change every SCA step's call site for no change in behaviour.
+//
+// Notifications are an argument of SaveAccess, not part of the fetched
+// Snapshot: a save with notifications but no snapshot (an ERROR note) takes
+// the same WATCH/MULTI path as one with a snapshot, so its outbox entries
+// are written with the access or not at all.
+//
+// # Tests
+//
+// storetest.TestStore is the storage contract: the behaviours aggregator's
+// use cases rely on, as one suite. This package runs it on an embedded
+// miniredis always and on the Redis at REDIS_URL when that is set (an
+// unreachable one fails); tests that need internal hooks (a crash injected
+// between a save's data and its outbox, the rate limiter's clock) or that
+// check the key layout stay here.
+//
 // # Atomicity
 //
 // An operation that touches both a user's slot and its tenant's slot cannot be

@@ -63,9 +63,11 @@ func (s *Store) Outbox(ctx context.Context, tenant, user string, n int) ([]aggre
 	out := make([]aggregator.Notification, len(raws))
 	for i, raw := range raws {
 		_, body, _ := strings.Cut(raw, "\n")
-		if err := json.Unmarshal([]byte(body), &out[i]); err != nil {
+		n, err := decodeNotification(body)
+		if err != nil {
 			return nil, aggregator.Internal(op, err)
 		}
+		out[i] = n
 	}
 	return out, nil
 }
@@ -73,11 +75,19 @@ func (s *Store) Outbox(ctx context.Context, tenant, user string, n int) ([]aggre
 // outboxEntry is "<id>\n<JSON>": the id up front lets dropOutbox compare
 // entries without decoding them in Lua.
 func outboxEntry(n aggregator.Notification) (string, error) {
-	raw, err := json.Marshal(n)
+	raw, err := json.Marshal(toNotificationRecord(n))
 	if err != nil {
 		return "", err
 	}
 	return n.ID + "\n" + string(raw), nil
+}
+
+func decodeNotification(raw string) (aggregator.Notification, error) {
+	var rec notificationRecord
+	if err := json.Unmarshal([]byte(raw), &rec); err != nil {
+		return aggregator.Notification{}, err
+	}
+	return rec.domain()
 }
 
 func (s *Store) unmarkIfEmpty(ctx context.Context, tenant, user string) error {
@@ -115,7 +125,7 @@ return n
 func (s *Store) Sequence(ctx context.Context, n aggregator.Notification, due time.Time) (int64, error) {
 	const op = "store.Sequence"
 	n.Serial = 0
-	raw, err := json.Marshal(n)
+	raw, err := json.Marshal(toNotificationRecord(n))
 	if err != nil {
 		return 0, aggregator.Internal(op, err)
 	}
@@ -206,7 +216,7 @@ func (s *Store) ClaimDue(ctx context.Context, tenant string, now time.Time, leas
 	for i := 0; i+2 < len(res); i += 3 {
 		serial, _ := strconv.ParseInt(res[i], 10, 64)
 		var d aggregator.Delivery
-		if err := json.Unmarshal([]byte(res[i+1]), &d.Notification); err != nil {
+		if d.Notification, err = decodeNotification(res[i+1]); err != nil {
 			return nil, aggregator.Internal(op, err)
 		}
 		d.Serial = serial
@@ -293,8 +303,8 @@ func (s *Store) Notifications(ctx context.Context, tenant string, from, to int64
 		if !ok {
 			continue // beyond the last serial
 		}
-		var n aggregator.Notification
-		if err := json.Unmarshal([]byte(raw), &n); err != nil {
+		n, err := decodeNotification(raw)
+		if err != nil {
 			return nil, aggregator.Internal(op, err)
 		}
 		n.Serial = from + int64(i)

@@ -31,14 +31,8 @@ func (s *Store) termsKey(tenant, user string) string {
 	return s.prefix + userTag(tenant, user) + ":terms"
 }
 
-// webFormRecord is the stored session: the session without its id.
-type webFormRecord struct {
-	aggregator.WebFormSession
-	ID string `json:"ID,omitempty"` // shadows the id so it is never written
-}
-
 func encodeWebForm(ws aggregator.WebFormSession) ([]byte, error) {
-	return json.Marshal(webFormRecord{WebFormSession: ws})
+	return json.Marshal(toWebFormRecord(ws))
 }
 
 // CreateWebFormSession stores a new session with its lifetime and indexes
@@ -81,8 +75,10 @@ func (s *Store) WebFormSession(ctx context.Context, id string) (aggregator.WebFo
 	if err := json.Unmarshal(raw, &rec); err != nil {
 		return aggregator.WebFormSession{}, aggregator.Internal(op, err)
 	}
-	ws := rec.WebFormSession
-	ws.ID = id
+	ws, err := rec.domain(id)
+	if err != nil {
+		return aggregator.WebFormSession{}, aggregator.Internal(op, err)
+	}
 	return ws, nil
 }
 

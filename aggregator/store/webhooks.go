@@ -20,7 +20,7 @@ func (s *Store) SaveEndpoint(ctx context.Context, e aggregator.WebhookEndpoint) 
 	if len(e.Secrets) > 0 {
 		return aggregator.Internal(op, errors.New("webhook secrets must be sealed before they are stored"))
 	}
-	raw, err := json.Marshal(e)
+	raw, err := json.Marshal(toWebhookRecord(e))
 	if err != nil {
 		return aggregator.Internal(op, err)
 	}
@@ -40,8 +40,12 @@ func (s *Store) Endpoint(ctx context.Context, tenant string) (aggregator.Webhook
 	if err != nil {
 		return aggregator.WebhookEndpoint{}, unavailable(op, err)
 	}
-	var e aggregator.WebhookEndpoint
-	if err := json.Unmarshal(raw, &e); err != nil {
+	var rec webhookRecord
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		return aggregator.WebhookEndpoint{}, aggregator.Internal(op, err)
+	}
+	e, err := rec.domain()
+	if err != nil {
 		return aggregator.WebhookEndpoint{}, aggregator.Internal(op, err)
 	}
 	return e, nil

@@ -60,9 +60,10 @@ func BenchmarkRefresh(b *testing.B) {
 			if _, err := m.Store.UnknownTransactions(ctx, ref.Tenant, ref.UserID, ref.AccessID, a.Products[0].ID, ids); err != nil {
 				b.Fatal(err)
 			}
-			snap := &aggregator.Snapshot{Products: a.Products, Transactions: txs, Notifications: []aggregator.Notification{{ID: uuid.NewString(),
-				Type: aggregator.NotifyBalance, Tenant: ref.Tenant, UserID: ref.UserID, AccessID: ref.AccessID, Occurred: time.Now()}}}
-			if err := m.Store.SaveAccess(ctx, &a, snap); err != nil {
+			snap := &aggregator.Snapshot{Products: a.Products, Transactions: txs}
+			notes := []aggregator.Notification{{ID: uuid.NewString(),
+				Type: aggregator.NotifyBalance, Tenant: ref.Tenant, UserID: ref.UserID, AccessID: ref.AccessID, Occurred: time.Now()}}
+			if err := m.Store.SaveAccess(ctx, &a, snap, notes); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -1,4 +1,6 @@
-// Package storetest gives tests an isolated store.Store.
+// Package storetest gives tests an isolated store.Store, and TestStore,
+// the storage contract every store.Store must keep, whatever Redis it runs
+// on (see suite.go).
 //
 // With REDIS_URL set (CI exports it) the store connects to that Redis and the
 // test fails, never skips, when it is unreachable. Otherwise every store gets
@@ -27,25 +29,37 @@ import (
 // EnvURL names the environment variable holding the Redis URL of the tests.
 const EnvURL = "REDIS_URL"
 
-// New returns a Store under a fresh key prefix ("zugangtest:<random hex>:").
-// Its keys are deleted and its client closed when the test ends.
+// New returns a Store under a fresh key prefix ("zugangtest:<random hex>:"):
+// on the Redis at REDIS_URL when that is set, embedded otherwise. Its keys
+// are deleted and its client closed when the test ends.
 func New(t testing.TB) *store.Store {
 	t.Helper()
-	var b [8]byte
-	_, _ = rand.Read(b[:]) // never fails
-	prefix := "zugangtest:" + hex.EncodeToString(b[:]) + ":"
+	if url := os.Getenv(EnvURL); url != "" {
+		return NewRedis(t, url)
+	}
+	return NewEmbedded(t)
+}
+
+// NewEmbedded returns a Store on its own embedded miniredis.
+func NewEmbedded(t testing.TB) *store.Store {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-
-	url := os.Getenv(EnvURL)
-	if url == "" {
-		s, closeEmbedded, err := store.OpenEmbedded(ctx, prefix)
-		if err != nil {
-			t.Fatalf("storetest: start embedded Redis: %v", err)
-		}
-		t.Cleanup(closeEmbedded)
-		return s
+	s, closeEmbedded, err := store.OpenEmbedded(ctx, newPrefix())
+	if err != nil {
+		t.Fatalf("storetest: start embedded Redis: %v", err)
 	}
+	t.Cleanup(closeEmbedded)
+	return s
+}
+
+// NewRedis returns a Store on the Redis at url under a fresh key prefix; it
+// fails the test, never skips it, when that Redis is not usable.
+func NewRedis(t testing.TB, url string) *store.Store {
+	t.Helper()
+	prefix := newPrefix()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
 	s, err := store.Open(ctx, store.Options{URL: url, KeyPrefix: prefix})
 	if err != nil {
 		t.Fatalf("storetest: %s is set but Redis is not usable: %v", EnvURL, err)
@@ -61,6 +75,12 @@ func New(t testing.TB) *store.Store {
 		}
 	})
 	return s
+}
+
+func newPrefix() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // never fails
+	return "zugangtest:" + hex.EncodeToString(b[:]) + ":"
 }
 
 // Keys returns every key under s's prefix, sorted.

@@ -1,7 +1,8 @@
-package store_test
+package storetest
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -9,13 +10,11 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/zugang/zugang/aggregator"
-	"github.com/zugang/zugang/aggregator/store/storetest"
 )
 
-func TestWebFormSessions(t *testing.T) {
-	t.Parallel()
+func testWebFormSessions(t *testing.T, open Opener) {
 	ctx := context.Background()
-	s := storetest.New(t)
+	s := open(t)
 	user := uuid.NewString()
 	now := time.Now()
 	ws := aggregator.WebFormSession{ID: uuid.NewString(), Tenant: "demo", UserID: user, Client: "rp",
@@ -28,7 +27,7 @@ func TestWebFormSessions(t *testing.T) {
 		t.Fatalf("read back: %+v, %v", got, err)
 	}
 	// The id is a capability: it appears in no key and no value.
-	for _, k := range storetest.Keys(t, s) {
+	for _, k := range Keys(t, s) {
 		v, _ := s.Client().Get(ctx, k).Result()
 		if strings.Contains(k, ws.ID) || strings.Contains(v, ws.ID) {
 			t.Errorf("session id stored in plaintext in %s", k)
@@ -44,7 +43,7 @@ func TestWebFormSessions(t *testing.T) {
 	if again, _ := s.WebFormSession(ctx, ws.ID); again.BrowserDigest != "d1" {
 		t.Errorf("a second open changed the session: %q", again.BrowserDigest)
 	}
-	if ttl := s.Client().PTTL(ctx, storetest.Keys(t, s)[0]).Val(); ttl <= 0 || ttl > time.Minute {
+	if ttl := s.Client().PTTL(ctx, Keys(t, s)[0]).Val(); ttl <= 0 || ttl > time.Minute {
 		t.Errorf("TTL after saves = %v", ttl)
 	}
 	// Ending all of the user's sessions removes them; saving one then fails.
@@ -58,10 +57,9 @@ func TestWebFormSessions(t *testing.T) {
 	wantKind(t, err, aggregator.KindNotFound)
 }
 
-func TestTermsAcceptedOncePerUser(t *testing.T) {
-	t.Parallel()
+func testTermsAcceptedOncePerUser(t *testing.T, open Opener) {
 	ctx := context.Background()
-	s := storetest.New(t)
+	s := open(t)
 	user := uuid.NewString()
 	if ok, err := s.TermsAccepted(ctx, "demo", user); ok || err != nil {
 		t.Fatalf("before: %v, %v", ok, err)
@@ -75,4 +73,40 @@ func TestTermsAcceptedOncePerUser(t *testing.T) {
 	if ok, _ := s.TermsAccepted(ctx, "demo", uuid.NewString()); ok {
 		t.Error("another user accepted too")
 	}
+}
+
+// testWebhookEndpoints: one endpoint per tenant, stored only with sealed
+// secrets, replaced by a save and gone after a delete.
+func testWebhookEndpoints(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	tenant := "hooks-" + uuid.NewString()[:8]
+	_, err := s.Endpoint(ctx, tenant)
+	wantKind(t, err, aggregator.KindNotFound)
+	plain := aggregator.WebhookEndpoint{Tenant: tenant, URL: "https://rp.example.com/hook", Secrets: []string{"whsec_x"}}
+	wantKind(t, s.SaveEndpoint(ctx, plain), aggregator.KindInternal)
+	e := aggregator.WebhookEndpoint{Tenant: tenant, URL: "https://rp.example.com/hook", SealedSecrets: []byte{1, 2, 3},
+		EventTypes: []aggregator.NotificationType{aggregator.NotifyBalance}, Updated: base}
+	if err := s.SaveEndpoint(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Endpoint(ctx, tenant)
+	if err != nil || !reflect.DeepEqual(got, e) {
+		t.Fatalf("Endpoint = %+v, %v; want %+v", got, err, e)
+	}
+	e.URL, e.EventTypes = "https://rp.example.com/v2", nil
+	if err := s.SaveEndpoint(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Endpoint(ctx, tenant); got.URL != e.URL || got.EventTypes != nil {
+		t.Errorf("after the replacement: %+v", got)
+	}
+	if _, err := s.Endpoint(ctx, tenant+"-other"); !aggregator.IsNotFound(err) {
+		t.Errorf("another tenant's endpoint: %v", err)
+	}
+	if err := s.DeleteEndpoint(ctx, tenant); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Endpoint(ctx, tenant)
+	wantKind(t, err, aggregator.KindNotFound)
 }

@@ -1,4 +1,4 @@
-package store_test
+package storetest
 
 import (
 	"context"
@@ -8,32 +8,16 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/shopspring/decimal"
 
 	"github.com/zugang/zugang/aggregator"
-	"github.com/zugang/zugang/aggregator/store/storetest"
 )
 
-func newAccess(user string) *aggregator.BankAccess {
-	saldo := decimal.RequireFromString("1234.56")
-	return &aggregator.BankAccess{ID: uuid.NewString(), Tenant: "demo", UserID: user, ProviderID: "p", Created: base,
-		Status: aggregator.StatusComplete, SealedCredentials: []byte{1, 2, 3},
-		Products: []aggregator.Product{{ID: "DE89370400440532013000", Kategorie: "GIROKONTO", Saldo: &saldo}},
-		SCAs:     []aggregator.SCA{{ConsentID: uuid.NewString(), State: aggregator.SCAFinalised, ValidUntil: base.Add(time.Hour)}}}
-}
-
-func tx(product string, day int, amount string) aggregator.Transaction {
-	return aggregator.Transaction{ID: uuid.NewSHA1(uuid.NameSpaceOID, []byte(product+amount)).String(), ProductID: product,
-		Betrag: decimal.RequireFromString(amount), Buchungsdatum: base.AddDate(0, 0, day), GegenkontoInhaber: "REWE"}
-}
-
-func TestAccessRoundTripAndVersions(t *testing.T) {
-	t.Parallel()
+func testAccessRoundTripAndVersions(t *testing.T, open Opener) {
 	ctx := context.Background()
-	s := storetest.New(t)
+	s := open(t)
 	user := uuid.NewString()
 	a := newAccess(user)
-	if err := s.SaveAccess(ctx, a, nil); err != nil || a.Version != 1 {
+	if err := s.SaveAccess(ctx, a, nil, nil); err != nil || a.Version != 1 {
 		t.Fatalf("first save: version %d, %v", a.Version, err)
 	}
 	got, err := s.Access(ctx, "demo", user, a.ID)
@@ -46,11 +30,11 @@ func TestAccessRoundTripAndVersions(t *testing.T) {
 	// A writer holding an old version loses.
 	stale := got
 	got.Status = aggregator.StatusInteraction
-	if err := s.SaveAccess(ctx, &got, nil); err != nil || got.Version != 2 {
+	if err := s.SaveAccess(ctx, &got, nil, nil); err != nil || got.Version != 2 {
 		t.Fatalf("second save: %v", err)
 	}
-	wantKind(t, s.SaveAccess(ctx, &stale, nil), aggregator.KindConflict)
-	wantKind(t, s.SaveAccess(ctx, &stale, &aggregator.Snapshot{}), aggregator.KindConflict)
+	wantKind(t, s.SaveAccess(ctx, &stale, nil, nil), aggregator.KindConflict)
+	wantKind(t, s.SaveAccess(ctx, &stale, &aggregator.Snapshot{}, nil), aggregator.KindConflict)
 	// The consent index finds the access; another user finds nothing.
 	if byConsent, err := s.AccessByConsent(ctx, "demo", user, a.SCAs[0].ConsentID); err != nil || byConsent.ID != a.ID {
 		t.Errorf("AccessByConsent: %v", err)
@@ -68,12 +52,11 @@ func TestAccessRoundTripAndVersions(t *testing.T) {
 	}
 }
 
-func TestConcurrentSavesOneWins(t *testing.T) {
-	t.Parallel()
+func testConcurrentSavesOneWins(t *testing.T, open Opener) {
 	ctx := context.Background()
-	s := storetest.New(t)
+	s := open(t)
 	a := newAccess(uuid.NewString())
-	if err := s.SaveAccess(ctx, a, nil); err != nil {
+	if err := s.SaveAccess(ctx, a, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	const writers = 16
@@ -82,7 +65,7 @@ func TestConcurrentSavesOneWins(t *testing.T) {
 	for i := 0; i < writers; i++ {
 		c := *a
 		wg.Add(1)
-		go func() { defer wg.Done(); errs <- s.SaveAccess(ctx, &c, nil) }()
+		go func() { defer wg.Done(); errs <- s.SaveAccess(ctx, &c, nil, nil) }()
 	}
 	wg.Wait()
 	close(errs)
@@ -102,7 +85,7 @@ func TestConcurrentSavesOneWins(t *testing.T) {
 	}
 	// The losers' staged records are gone, and the winner's record, which
 	// was renamed from a staging key with a TTL, no longer expires.
-	for _, k := range storetest.Keys(t, s) {
+	for _, k := range Keys(t, s) {
 		if strings.Contains(k, ":stage:") {
 			t.Errorf("staged record %s left behind", k)
 		}
@@ -115,20 +98,19 @@ func TestConcurrentSavesOneWins(t *testing.T) {
 	}
 }
 
-func TestSnapshotMergesTransactionsByID(t *testing.T) {
-	t.Parallel()
+func testSnapshotMergesTransactionsByID(t *testing.T, open Opener) {
 	ctx := context.Background()
-	s := storetest.New(t)
+	s := open(t)
 	user := uuid.NewString()
 	a := newAccess(user)
 	pid := a.Products[0].ID
 	first := &aggregator.Snapshot{Transactions: []aggregator.Transaction{tx(pid, 0, "-10.00"), tx(pid, 1, "-20.00")},
 		Investments: []aggregator.Investment{{ProductID: "DEPOT-1", Name: "SAP SE", ISIN: "DE0007164600"}}}
-	if err := s.SaveAccess(ctx, a, first); err != nil {
+	if err := s.SaveAccess(ctx, a, first, nil); err != nil {
 		t.Fatal(err)
 	}
 	second := &aggregator.Snapshot{Transactions: []aggregator.Transaction{tx(pid, 1, "-20.00"), tx(pid, 2, "2500.00")}}
-	if err := s.SaveAccess(ctx, a, second); err != nil {
+	if err := s.SaveAccess(ctx, a, second, nil); err != nil {
 		t.Fatal(err)
 	}
 	all, err := s.Transactions(ctx, "demo", user, a.ID, pid, time.Time{}, time.Time{})
@@ -147,27 +129,26 @@ func TestSnapshotMergesTransactionsByID(t *testing.T) {
 	}
 	// Deleting removes the access with everything under it.
 	a.Products = append(a.Products, aggregator.Product{ID: "DEPOT-1"})
-	if err := s.SaveAccess(ctx, a, nil); err != nil {
+	if err := s.SaveAccess(ctx, a, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.DeleteAccess(ctx, "demo", user, a.ID); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range storetest.Keys(t, s) {
+	for _, k := range Keys(t, s) {
 		if strings.Contains(k, a.ID) || strings.Contains(k, a.SCAs[0].ConsentID) {
 			t.Errorf("key %s survived the delete", k)
 		}
 	}
 }
 
-func TestConsentLockAndRedirectTokens(t *testing.T) {
-	t.Parallel()
+func testConsentLockAndRedirectTokens(t *testing.T, open Opener) {
 	ctx := context.Background()
-	s := storetest.New(t)
+	s := open(t)
 	user := uuid.NewString()
 	a := newAccess(user)
 	cid := a.SCAs[0].ConsentID
-	if err := s.SaveAccess(ctx, a, nil); err != nil {
+	if err := s.SaveAccess(ctx, a, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	_, err := s.LockAndLoad(ctx, "demo", user, "", uuid.NewString(), time.Minute)
@@ -184,7 +165,7 @@ func TestConsentLockAndRedirectTokens(t *testing.T) {
 	if err != nil {
 		t.Fatalf("after Unlock: %v", err)
 	}
-	if err := s.SaveAccess(ctx, &again, nil); err != nil || again.Lock != nil {
+	if err := s.SaveAccess(ctx, &again, nil, nil); err != nil || again.Lock != nil {
 		t.Fatalf("save under the claim: %v, lock %v", err, again.Lock)
 	}
 	third, err := s.LockAndLoad(ctx, "demo", user, "", cid, time.Minute)
@@ -206,7 +187,7 @@ func TestConsentLockAndRedirectTokens(t *testing.T) {
 	if got, err := s.Redirect(ctx, token); err != nil || got != ref {
 		t.Errorf("Redirect = %+v, %v", got, err)
 	}
-	for _, k := range storetest.Keys(t, s) {
+	for _, k := range Keys(t, s) {
 		if strings.Contains(k, token) {
 			t.Errorf("redirect token stored in plaintext: %s", k)
 		}
@@ -216,4 +197,106 @@ func TestConsentLockAndRedirectTokens(t *testing.T) {
 	}
 	_, err = s.Redirect(ctx, token)
 	wantKind(t, err, aggregator.KindNotFound)
+}
+
+// testAccessesPerUserLimit: the save of a new access beyond the limit is
+// refused atomically, also when many saves race; existing accesses still
+// save, and other users are not affected.
+func testAccessesPerUserLimit(t *testing.T, open Opener) {
+	s := open(t)
+	s.SetLimits(aggregator.Limits{AccessesPerUser: 3})
+	ctx := context.Background()
+	user := uuid.NewString()
+	var wg sync.WaitGroup
+	errs := make([]error, 8)
+	for i := range errs {
+		wg.Go(func() { errs[i] = s.SaveAccess(ctx, newAccess(user), nil, nil) })
+	}
+	wg.Wait()
+	saved := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			saved++
+		case aggregator.ErrorKind(err) != aggregator.KindInvalid || !strings.Contains(err.Error(), "at most 3 bank accesses per user"):
+			t.Errorf("save beyond the limit: %v, want KindInvalid naming the limit", err)
+		}
+	}
+	n, err := s.AccessCount(ctx, "demo", user)
+	if err != nil || n != 3 || saved != 3 {
+		t.Fatalf("AccessCount = %d, %v; %d saves succeeded; want 3 and 3", n, err, saved)
+	}
+	list, _ := s.Accesses(ctx, "demo", user)
+	if len(list) != 3 {
+		t.Fatalf("listed %d accesses, want 3", len(list))
+	}
+	// An existing access saves again; another user starts at zero.
+	again := list[0]
+	if err := s.SaveAccess(ctx, &again, nil, nil); err != nil {
+		t.Fatalf("saving an existing access at the limit: %v", err)
+	}
+	if err := s.SaveAccess(ctx, newAccess(uuid.NewString()), nil, nil); err != nil {
+		t.Fatalf("another user's access: %v", err)
+	}
+	if keys := Keys(t, s); hasStaged(keys) {
+		t.Errorf("a refused save left its staged record: %v", keys)
+	}
+}
+
+func hasStaged(keys []string) bool {
+	for _, k := range keys {
+		if strings.Contains(k, ":stage") {
+			return true
+		}
+	}
+	return false
+}
+
+// testNewConsentsAreIndexed: every consent a save adds is found, also two
+// added between one load and its save (a login whose bank asks for a
+// further SCA), and the access's data is reachable by id.
+func testNewConsentsAreIndexed(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	user := uuid.NewString()
+	a := newAccess(user)
+	pid := a.Products[0].ID
+	booked := tx(pid, 0, "-3.5")
+	if err := s.SaveAccess(ctx, a, &aggregator.Snapshot{Transactions: []aggregator.Transaction{booked}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	listed, err := s.Accesses(ctx, "demo", user)
+	if err != nil || len(listed) != 1 {
+		t.Fatalf("Accesses = %d, %v", len(listed), err)
+	}
+	loaded := listed[0]
+	loaded.SCAs = append(loaded.SCAs, aggregator.SCA{ConsentID: uuid.NewString(), State: aggregator.SCAFinalised},
+		aggregator.SCA{ConsentID: uuid.NewString(), State: aggregator.SCAChallenge})
+	if err := s.SaveAccess(ctx, &loaded, nil, nil); err != nil || loaded.Version != 2 {
+		t.Fatalf("save with two new consents: version %d, %v", loaded.Version, err)
+	}
+	for _, sca := range loaded.SCAs {
+		if got, err := s.AccessByConsent(ctx, "demo", user, sca.ConsentID); err != nil || got.ID != a.ID || len(got.SCAs) != 3 {
+			t.Errorf("AccessByConsent(%s): %v", sca.ConsentID, err)
+		}
+	}
+	if v, err := s.AccessVersion(ctx, "demo", user, a.ID); err != nil || v != loaded.Version {
+		t.Errorf("AccessVersion = %d, %v; want %d", v, err, loaded.Version)
+	}
+	if got, err := s.Transaction(ctx, "demo", user, a.ID, pid, booked.ID); err != nil || !got.Betrag.Equal(booked.Betrag) {
+		t.Errorf("Transaction = %+v, %v", got, err)
+	}
+	_, err = s.Transaction(ctx, "demo", user, a.ID, pid, "unknown")
+	wantKind(t, err, aggregator.KindNotFound)
+	unknown, err := s.UnknownTransactions(ctx, "demo", user, a.ID, pid, []string{booked.ID, "new"})
+	if err != nil || len(unknown) != 1 || !unknown["new"] {
+		t.Errorf("UnknownTransactions = %v, %v; want only new", unknown, err)
+	}
+	if n, err := s.AccessCount(ctx, "demo", user); err != nil || n != 1 {
+		t.Errorf("AccessCount = %d, %v", n, err)
+	}
+	wantKind(t, s.DeleteAccess(ctx, "demo", user, uuid.NewString()), aggregator.KindNotFound)
+	if inv, err := s.Investments(ctx, "demo", user, a.ID, "no-depot"); err != nil || inv == nil || len(inv) != 0 {
+		t.Errorf("Investments of a product without positions = %#v, %v; want empty", inv, err)
+	}
 }
