@@ -69,9 +69,10 @@ func newSyncFixture(t *testing.T, fetches ...func() (aggregator.Snapshot, error)
 	bank := &scriptedBank{fetches: fetches}
 	info := aggregator.ProviderInfo{ID: "00000000-0000-0000-0000-000000000009", Fields: []aggregator.LoginField{{Key: "userid"}}}
 	acc := &aggregator.Accesses{Store: st, Providers: oneProvider{bank, info}, Sealer: sealer, SCA: sca.Machine{}, Directory: dir, Now: clk.Now}
-	s := &aggregator.Syncer{Accesses: acc, Queue: st, Policy: aggregator.SyncPolicy{Interval: time.Hour, Jitter: 10 * time.Minute, UnattendedPerDay: 4},
+	planner := &aggregator.SyncPlanner{Queue: st, Policy: aggregator.SyncPolicy{Interval: time.Hour, Jitter: 10 * time.Minute, UnattendedPerDay: 4},
 		Now: clk.Now, Rand: func() float64 { return 0.5 }}
-	acc.Scheduler = s
+	s := &aggregator.Syncer{Accesses: acc, Planner: planner, Now: clk.Now}
+	acc.Scheduler = planner
 	f := &syncFixture{st: st, clk: clk, s: s, acc: acc, bank: bank, ctx: context.Background(), t: t,
 		p: aggregator.Principal{Tenant: "demo", Client: "app", UserID: uuid.NewString()}, id: uuid.NewString()}
 	f.ref = aggregator.SyncRef{Tenant: "demo", UserID: f.p.UserID, AccessID: f.id}
@@ -200,7 +201,7 @@ func TestSyncPolicy(t *testing.T) {
 			for _, ago := range tc.unattended {
 				acc.Unattended = append(acc.Unattended, base.Add(-ago))
 			}
-			if err := f.s.Schedule(f.ctx, &acc); err != nil {
+			if err := f.s.Planner.Schedule(f.ctx, &acc); err != nil {
 				t.Fatal(err)
 			}
 			if refs, _ := f.st.ClaimSyncs(f.ctx, base.Add(tc.want-time.Second), time.Second, 10); len(refs) != 0 {

@@ -145,9 +145,10 @@ func (m *Main) open(ctx context.Context) error {
 		Now:      m.Now, Log: m.Log.Named("notifier")}
 	m.Accesses = &aggregator.Accesses{Store: m.Store, Providers: banks, Credentials: credKey, Sealer: sealer,
 		SCA: sca.Machine{}, Directory: dir, Limits: cfg.Limits.Limits(), Now: m.Now, Log: m.Log.Named("accesses")}
-	m.Syncer = &aggregator.Syncer{Accesses: m.Accesses, Queue: m.Store, Now: m.Now, Log: m.Log.Named("sync"), Lease: cfg.Sync.Lease,
+	planner := &aggregator.SyncPlanner{Queue: m.Store, Now: m.Now,
 		Policy: aggregator.SyncPolicy{Interval: cfg.Sync.Interval, Jitter: cfg.Sync.Jitter, UnattendedPerDay: cfg.Sync.UnattendedPerDay}}
-	m.Accesses.Scheduler = m.Syncer
+	m.Accesses.Scheduler = planner
+	m.Syncer = &aggregator.Syncer{Accesses: m.Accesses, Planner: planner, Now: m.Now, Log: m.Log.Named("sync"), Lease: cfg.Sync.Lease}
 	base := cfg.Server.BaseURL
 	m.WebForms = &aggregator.WebForms{Store: m.Store, Accesses: m.Accesses, Providers: catalogue, Directory: dir,
 		ReturnURL: func(id string) string { return base + regprotect.BasePath + "/" + url.PathEscape(id) },

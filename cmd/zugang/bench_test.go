@@ -40,7 +40,7 @@ func BenchmarkRefresh(b *testing.B) {
 		}
 		refs[i] = aggregator.SyncRef{Tenant: p.Tenant, UserID: p.UserID, AccessID: id}
 	}
-	m.Syncer.Policy.UnattendedPerDay = 1 << 30
+	m.Syncer.Planner.Policy.UnattendedPerDay = 1 << 30
 
 	b.Run("bare-store", func(b *testing.B) {
 		acc, _ := m.Store.Access(ctx, p.Tenant, p.UserID, refs[0].AccessID)
