@@ -71,7 +71,7 @@ func (s *Syncer) Run(ctx context.Context, tick time.Duration) {
 // until the user renews it.
 func (s *Syncer) Refresh(ctx context.Context, ref SyncRef) error {
 	a := s.Accesses
-	acc, err := a.Store.Access(ctx, ref.Tenant, ref.UserID, ref.AccessID)
+	acc, err := a.Stored(ctx, ref)
 	if IsNotFound(err) {
 		return s.Planner.Queue.UnscheduleSync(ctx, ref)
 	}
@@ -90,16 +90,8 @@ func (s *Syncer) Refresh(ctx context.Context, ref SyncRef) error {
 	if s.Planner.Policy.UnattendedPerDay > 0 && len(acc.Unattended) >= s.Planner.Policy.UnattendedPerDay {
 		return s.Planner.Queue.ScheduleSync(ctx, ref, s.Planner.Next(ctx, &acc))
 	}
-	prov, _, err := a.Providers.Provider(acc.ProviderID)
-	if err != nil {
-		return Internal("syncer.Refresh", err)
-	}
-	creds, err := a.Sealer.OpenCredentials(acc.SealedCredentials, aad(&acc))
-	if err != nil {
-		return Internal("syncer.Refresh", err)
-	}
 	acc.Unattended = append(acc.Unattended, now)
-	snap, fetchErr := a.fetch(ctx, prov, &acc, creds, AccessOptions{})
+	snap, fetchErr := a.FetchUnattended(ctx, &acc)
 	if fetchErr != nil {
 		e := AsError(fetchErr)
 		if e.Code == CodeSCARequired {
@@ -109,8 +101,7 @@ func (s *Syncer) Refresh(ctx context.Context, ref SyncRef) error {
 			return fetchErr
 		}
 		msg := e.AsMessage()
-		acc.Issues, acc.IssuesAt = []Message{msg}, now
-		if err := a.Store.SaveAccess(ctx, &acc, nil, []Notification{s.errorNote(&acc, msg)}); err != nil {
+		if err := a.RecordIssue(ctx, &acc, msg, s.errorNote(&acc, msg)); err != nil {
 			return err
 		}
 		return s.Planner.Queue.ScheduleSync(ctx, ref, s.Planner.Next(ctx, &acc))
@@ -119,22 +110,14 @@ func (s *Syncer) Refresh(ctx context.Context, ref SyncRef) error {
 	if err != nil {
 		return err
 	}
-	return a.saveAttempt(ctx, &acc, snap, notes, nil) // schedules the next refresh
+	return a.SaveFetched(ctx, &acc, snap, notes) // plans the next refresh
 }
 
 // needsSCA expires the consent, tells the tenant and stops refreshing.
 func (s *Syncer) needsSCA(ctx context.Context, acc *BankAccess, ref SyncRef) error {
-	cur := acc.CurrentSCA()
-	next, err := s.Accesses.SCA.Apply(cur.State, EventExpire)
-	if err != nil {
-		return err
-	}
-	now := s.Now()
-	cur.State, cur.Updated = next, now
 	msg := Message{Level: LevelInfo, Code: CodeSCARequired, Message: "SCA notwendig",
 		Details: "Die Zustimmung ist abgelaufen; bitte starten Sie eine neue SCA."}
-	acc.Issues, acc.IssuesAt = []Message{msg}, now
-	if err := s.Accesses.Store.SaveAccess(ctx, acc, nil, []Notification{s.errorNote(acc, msg)}); err != nil {
+	if err := s.Accesses.ExpireConsent(ctx, acc, msg, s.errorNote(acc, msg)); err != nil {
 		return err
 	}
 	LoggerFrom(ctx, s.Log).Info("background refresh needs an SCA", zap.String("access", acc.ID))
@@ -186,7 +169,7 @@ func (s *Syncer) changes(ctx context.Context, acc *BankAccess, snap *Snapshot) (
 		for i, t := range txs {
 			ids[i] = t.ID
 		}
-		unseen, err := s.Accesses.Store.UnknownTransactions(ctx, acc.Tenant, acc.UserID, acc.ID, pid, ids)
+		unseen, err := s.Accesses.UnknownTransactions(ctx, acc, pid, ids)
 		if err != nil {
 			return nil, err
 		}
