@@ -53,9 +53,8 @@ type Accesses struct {
 	Sealer      SecretSealer
 	SCA         SCAMachine
 	Directory   *Directory
-	WebForms    WebFormStarter // sends REG/Protect clients to the web form
-	Scheduler   SyncScheduler  // plans background refreshes; nil: none
-	Limits      Limits         // bound the accesses per request and per user
+	Scheduler   SyncScheduler // plans background refreshes; nil: none
+	Limits      Limits        // bound the accesses per request and per user
 	Now         Clock
 	Log         *zap.Logger
 }
@@ -74,12 +73,6 @@ func (a *Accesses) callbackPrefixes(p Principal, o AccessOptions) []string {
 	return nil
 }
 
-// regProtect reports whether the caller must send its user to the web form.
-func (a *Accesses) regProtect(p Principal, o AccessOptions) bool {
-	c, ok := a.Directory.Client(p.Client)
-	return ok && c.RegProtect && !o.WebForm
-}
-
 // preparedAccess is a validated entry of an add request, ready to run.
 type preparedAccess struct {
 	access      BankAccess
@@ -93,20 +86,8 @@ type preparedAccess struct {
 // credentials decrypted) before any bank is called, so a bad entry stores
 // nothing.
 func (a *Accesses) Add(ctx context.Context, p Principal, req map[string]AccessRequest, order []string, o AccessOptions) ([]string, error) {
-	const op = "accesses.Add"
-	if len(req) == 0 {
-		return nil, invalidf(op, "the body must map at least one bank-access id to its data")
-	}
-	if n := a.Limits.AccessesPerRequest; n > 0 && len(req) > n {
-		return nil, LimitError(op, "bank accesses per request", n, "limits.accessesPerRequest")
-	}
-	if err := checkOptions(op, o, a.callbackPrefixes(p, o)); err != nil {
+	if err := a.checkAdd(p, req, o); err != nil {
 		return nil, err
-	}
-	if a.regProtect(p, o) {
-		if err := a.addThroughWebForm(ctx, p, req, order, o); err != nil {
-			return nil, err
-		}
 	}
 	prepared := make([]preparedAccess, 0, len(req))
 	for _, id := range order {
@@ -125,6 +106,18 @@ func (a *Accesses) Add(ctx context.Context, p Principal, req map[string]AccessRe
 		}
 	}
 	return order, nil
+}
+
+// checkAdd validates an add request as a whole at the edge.
+func (a *Accesses) checkAdd(p Principal, req map[string]AccessRequest, o AccessOptions) error {
+	const op = "accesses.Add"
+	if len(req) == 0 {
+		return invalidf(op, "the body must map at least one bank-access id to its data")
+	}
+	if n := a.Limits.AccessesPerRequest; n > 0 && len(req) > n {
+		return LimitError(op, "bank accesses per request", n, "limits.accessesPerRequest")
+	}
+	return checkOptions(op, o, a.callbackPrefixes(p, o))
 }
 
 // checkRoom refuses an add whose new accesses would exceed the user's
@@ -149,43 +142,6 @@ func (a *Accesses) checkRoom(ctx context.Context, p Principal, prepared []prepar
 		return LimitError("accesses.Add", "bank accesses per user", limit, "limits.accessesPerUser")
 	}
 	return nil
-}
-
-// addThroughWebForm answers a REG/Protect client's add: 451 to the web
-// form, where the user creates the access (or renews its consent). Only a
-// refresh under a still valid consent needs no user and goes on (nil).
-func (a *Accesses) addThroughWebForm(ctx context.Context, p Principal, req map[string]AccessRequest, order []string, o AccessOptions) error {
-	const op = "accesses.Add"
-	if len(order) != 1 {
-		return invalidf(op, "a REG/Protect client adds one bank access per request; the user completes it in the web form")
-	}
-	id := order[0]
-	r := req[id]
-	if !validAccessID(id) {
-		return invalidf(op, "bank-access id %s is not a UUID", quoteShort(id))
-	}
-	if len(r.Credentials) > 0 {
-		return invalidf(op, "a REG/Protect client sends no credentials: the user enters them in the web form")
-	}
-	acc, err := a.Store.Access(ctx, p.Tenant, p.UserID, id)
-	switch {
-	case IsNotFound(err):
-		if err := a.checkRoom(ctx, p, []preparedAccess{{isNew: true}}); err != nil {
-			return err
-		}
-		if r.ProviderID != "" {
-			if _, _, err := a.Providers.Provider(r.ProviderID); err != nil {
-				return invalidf(op, "bank access %s: unknown providerId %s", id, quoteShort(r.ProviderID))
-			}
-		}
-		return a.WebForms.Begin(ctx, p, UseCaseCreateAccount, id, r.ProviderID, false)
-	case err != nil:
-		return err
-	}
-	if cur := acc.CurrentSCA(); o.Refresh && cur != nil && cur.State == SCAFinalised && a.Now().Before(cur.ValidUntil) {
-		return nil
-	}
-	return a.WebForms.Begin(ctx, p, UseCaseAuthenticateAccount, id, acc.ProviderID, o.Refresh)
 }
 
 func (a *Accesses) prepare(ctx context.Context, p Principal, id string, r AccessRequest, o AccessOptions) (preparedAccess, error) {
@@ -531,12 +487,8 @@ func (a *Accesses) StartSCA(ctx context.Context, p Principal, id string, req map
 	if err := checkOptions(op, o, a.callbackPrefixes(p, o)); err != nil {
 		return err
 	}
-	acc, err := a.Store.Access(ctx, p.Tenant, p.UserID, id)
-	if err != nil {
-		return err
-	}
-	if a.regProtect(p, o) {
-		return a.WebForms.Begin(ctx, p, UseCaseAuthenticateAccount, id, acc.ProviderID, false)
+	if _, err := a.Store.Access(ctx, p.Tenant, p.UserID, id); err != nil {
+		return err // start_sca is for an existing access only
 	}
 	for key := range req {
 		if key != id {

@@ -134,7 +134,6 @@ func newHarnessWithLog(t testing.TB, log *zap.Logger) *harness {
 	accesses := newTestAccesses(t, st, cat, dir, clk, log)
 	forms := &aggregator.WebForms{Store: st, Accesses: accesses, Providers: cat, Directory: dir,
 		ReturnURL: func(id string) string { return testBase + webFormPath + "/" + id }, Now: clk.Now, Log: log}
-	accesses.WebForms = forms
 	// The form's pages are package regprotect's; here only their routes count.
 	pages := http.NotFoundHandler()
 	sealKey := make([]byte, 32)
@@ -145,7 +144,7 @@ func newHarnessWithLog(t testing.TB, log *zap.Logger) *harness {
 	}
 	hooks := &aggregator.Webhooks{Store: st, Notes: st, Sealer: sealer, Now: clk.Now, Log: log}
 	srv := New(Options{BaseURL: testBase, CORSOrigins: []string{"https://app.example.com"}, Auth: auth,
-		Management: aggregator.NewManagement(auth), Providers: cat, Accesses: accesses, Redirects: accesses,
+		Management: aggregator.NewManagement(auth), Providers: cat, Accesses: &aggregator.RegProtectGate{Accesses: accesses, Forms: forms}, Redirects: accesses,
 		WebForm: pages, WebForms: forms, Webhooks: hooks, Ready: st, Log: log, Now: clk.Now})
 	return &harness{t: t, srv: srv, clock: clk, auth: auth, store: st, forms: forms}
 }

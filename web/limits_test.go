@@ -17,7 +17,7 @@ import (
 // withLimits sets the configured limits on the harness's use cases and
 // store, as cmd/zugang wires them.
 func (h *harness) withLimits(l aggregator.Limits) {
-	h.srv.accesses.(*aggregator.Accesses).Limits = l
+	h.srv.accesses.(*aggregator.RegProtectGate).Limits = l
 	h.store.SetLimits(l)
 }
 

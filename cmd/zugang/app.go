@@ -153,13 +153,13 @@ func (m *Main) open(ctx context.Context) error {
 	m.WebForms = &aggregator.WebForms{Store: m.Store, Accesses: m.Accesses, Providers: catalogue, Directory: dir,
 		ReturnURL: func(id string) string { return base + regprotect.BasePath + "/" + url.PathEscape(id) },
 		TTL:       cfg.WebForm.SessionTTL, Now: m.Now, Log: m.Log.Named("webform")}
-	m.Accesses.WebForms = m.WebForms
+	gate := &aggregator.RegProtectGate{Accesses: m.Accesses, Forms: m.WebForms}
 	form := regprotect.New(regprotect.Options{Forms: m.WebForms, Providers: catalogue, BaseURL: base,
 		TTL: cfg.WebForm.SessionTTL, FormBodyBytes: int64(cfg.Limits.FormBodyBytes), Log: m.Log.Named("webform")})
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.Server = web.New(web.Options{BaseURL: cfg.Server.BaseURL, CORSOrigins: cfg.Server.CORSOrigins, TrustedProxies: cfg.Server.TrustedProxies,
-		Auth: m.Auth, Management: m.Management, Providers: catalogue, Accesses: m.Accesses, Redirects: m.Accesses, WebForm: form, WebForms: m.WebForms, Webhooks: m.Webhooks, CredentialKey: credKey, Ready: m.Store,
+		Auth: m.Auth, Management: m.Management, Providers: catalogue, Accesses: gate, Redirects: m.Accesses, WebForm: form, WebForms: m.WebForms, Webhooks: m.Webhooks, CredentialKey: credKey, Ready: m.Store,
 		RateLimits: cfg.RateLimits(m.Store.RateLimiter()), Log: m.Log.Named("http"), Metrics: registry, Now: m.Now,
 		Limits:       web.Limits{JSONBodyBytes: int64(cfg.Limits.JSONBodyBytes), FormBodyBytes: int64(cfg.Limits.FormBodyBytes)},
 		MetricsToken: cfg.Metrics.Token, MetricsElsewhere: cfg.Metrics.Addr != ""})
