@@ -53,13 +53,10 @@ func (a *Accesses) ExpireConsent(ctx context.Context, acc *BankAccess, msg Messa
 	if cur == nil {
 		return Internal("accesses.ExpireConsent", errNoSCA)
 	}
-	next, err := a.SCA.Apply(cur.State, EventExpire)
-	if err != nil {
+	if err := a.transition(cur, EventExpire); err != nil {
 		return err
 	}
-	now := a.Now()
-	cur.State, cur.Updated = next, now
-	acc.Issues, acc.IssuesAt = []Message{msg}, now
+	acc.Issues, acc.IssuesAt = []Message{msg}, a.Now()
 	return a.Store.SaveAccess(ctx, acc, nil, []Notification{note})
 }
 
