@@ -1,6 +1,7 @@
 package zugang_test
 
 import (
+	"bytes"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -169,5 +170,26 @@ func TestNoExternalDesignReferences(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestAggregatorFilesStaySmall keeps the domain's files to one concern
+// each: no non-test file of package aggregator over 400 lines.
+func TestAggregatorFilesStaySmall(t *testing.T) {
+	files, err := filepath.Glob("aggregator/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := bytes.Count(b, []byte("\n")); n > 400 {
+			t.Errorf("%s has %d lines; split it by seam (at most 400)", f, n)
+		}
 	}
 }

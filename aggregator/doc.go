@@ -7,6 +7,18 @@
 // helpers (google/uuid, x/crypto). It never imports gin, go-redis,
 // looplab/fsm, resty or a sibling package; everything else points at it.
 //
+// Bank accesses, by seam: accesses.go adds them (Accesses, AccessService),
+// accessfetch.go fetches and stores what the bank returned, accessreads.go
+// reads them, accessrefresh.go is what the background refresh (sync.go,
+// with its policy and queue in syncplan.go) asks of them, consents.go holds
+// the consent use cases and consentengine.go the engine that moves an SCA
+// (one table of submissions, every state write through the SCA machine's
+// transition table, one provider session per call); consentview.go is the
+// Consent resource. RegProtectGate wraps Accesses for clients without a
+// licence; WebForms (webforms.go, webformsteps.go) drives the inner
+// Accesses for the hosted form. Nothing calls back into what wraps or
+// drives it: the wiring is a tree (cmd/zugang tests it).
+//
 // Abuse: Limits bound what one request or user can cause (accesses per
 // add and per user, users per tenant); RateLimits counts every
 // authenticated request against its client's and user's RateRule through a
