@@ -8,19 +8,11 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/shopspring/decimal"
 
 	"github.com/zugang/zugang/aggregator"
 	"github.com/zugang/zugang/aggregator/store"
 	"github.com/zugang/zugang/aggregator/store/storetest"
 )
-
-func note(a *aggregator.BankAccess, payee string) aggregator.Notification {
-	amount := decimal.RequireFromString("-12.5")
-	return aggregator.Notification{ID: uuid.NewString(), Type: aggregator.NotifyTransaction, Tenant: a.Tenant, UserID: a.UserID,
-		AccessID: a.ID, Occurred: base, ProductID: "DE89370400440532013000",
-		NewTransactions: []aggregator.NotifiedTransaction{{PayeeName: payee, Amount: &amount}}}
-}
 
 // TestCrashBetweenDataAndOutbox: a save that fails after queueing its data
 // and before queueing its notifications writes neither.
@@ -28,13 +20,13 @@ func TestCrashBetweenDataAndOutbox(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s := storetest.New(t)
-	a := newAccess(uuid.NewString())
+	a := storetest.NewAccess(uuid.NewString())
 	if err := s.SaveAccess(ctx, a, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	store.FailBeforeOutbox(s, func() error { return errors.New("crash") })
-	snap := &aggregator.Snapshot{Products: a.Products, Transactions: []aggregator.Transaction{tx("DE89370400440532013000", 3, "-7")}}
-	notes := []aggregator.Notification{note(a, "Kiosk")}
+	snap := &aggregator.Snapshot{Products: a.Products, Transactions: []aggregator.Transaction{storetest.Tx("DE89370400440532013000", 3, "-7")}}
+	notes := []aggregator.Notification{storetest.Note(a, "Kiosk")}
 	before := *a
 	if err := s.SaveAccess(ctx, a, snap, notes); err == nil {
 		t.Fatal("the injected failure did not fail the save")
@@ -64,12 +56,12 @@ func TestSweepFindsUnindexedOutboxes(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s := storetest.New(t)
-	a := newAccess(uuid.NewString())
+	a := storetest.NewAccess(uuid.NewString())
 	a.Tenant = "sweep-" + uuid.NewString()[:8]
 	if err := s.SaveAccess(ctx, a, nil, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SaveAccess(ctx, a, nil, []aggregator.Notification{note(a, "Kiosk")}); err != nil {
+	if err := s.SaveAccess(ctx, a, nil, []aggregator.Notification{storetest.Note(a, "Kiosk")}); err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range storetest.Keys(t, s) {

@@ -9,86 +9,12 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/shopspring/decimal"
 
 	"github.com/zugang/zugang/aggregator"
 	"github.com/zugang/zugang/aggregator/store"
 	"github.com/zugang/zugang/aggregator/store/storetest"
 )
 
-const pwHash = "$2a$10$abcdefghijklmnopqrstuuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0" // looks like bcrypt; never checked here
-
-// base is a creation time well in the past with sub-second precision.
-var base = time.Date(2024, 5, 17, 10, 30, 0, 123456000, time.UTC)
-
-func newUser(tenant, username string, created time.Time) aggregator.User {
-	return aggregator.User{
-		ID:           uuid.NewString(),
-		Tenant:       tenant,
-		Username:     username,
-		PasswordHash: pwHash,
-		Firstname:    "Erika",
-		Lastname:     "Mustermann",
-		Active:       true,
-		Created:      created,
-	}
-}
-
-func mustCreate(t *testing.T, s *store.Store, u aggregator.User) aggregator.User {
-	t.Helper()
-	if err := s.CreateUser(context.Background(), u); err != nil {
-		t.Fatalf("CreateUser(%s): %v", u.Username, err)
-	}
-	return u
-}
-
-func wantKind(t *testing.T, err error, want aggregator.Kind) {
-	t.Helper()
-	if err == nil {
-		t.Fatalf("err = nil, want kind %v", want)
-	}
-	if got := aggregator.ErrorKind(err); got != want {
-		t.Fatalf("err = %v (kind %v), want kind %v", err, got, want)
-	}
-}
-
-func userToken(u aggregator.User, ttl time.Duration) aggregator.Token {
-	now := time.Now().Truncate(time.Second)
-	return aggregator.Token{
-		AccessToken: uuid.NewString(),
-		Tenant:      u.Tenant,
-		Client:      "acme/app",
-		UserID:      u.ID,
-		Username:    u.Username,
-		Scopes:      aggregator.Scopes{aggregator.ScopeCustomerRead, aggregator.ScopeCustomerModify},
-		IssuedAt:    now,
-		ValidTo:     now.Add(ttl),
-	}
-}
-
-func save(t *testing.T, s *store.Store, tok aggregator.Token) string {
-	t.Helper()
-	d := aggregator.TokenDigest(tok.AccessToken)
-	if err := s.SaveToken(context.Background(), d, tok); err != nil {
-		t.Fatal(err)
-	}
-	return d
-}
-
-func newAccess(user string) *aggregator.BankAccess {
-	saldo := decimal.RequireFromString("1234.56")
-	return &aggregator.BankAccess{ID: uuid.NewString(), Tenant: "demo", UserID: user, ProviderID: "p", Created: base,
-		Status: aggregator.StatusComplete, SealedCredentials: []byte{1, 2, 3},
-		Products: []aggregator.Product{{ID: "DE89370400440532013000", Kategorie: "GIROKONTO", Saldo: &saldo}},
-		SCAs:     []aggregator.SCA{{ConsentID: uuid.NewString(), State: aggregator.SCAFinalised, ValidUntil: base.Add(time.Hour)}}}
-}
-
-func tx(product string, day int, amount string) aggregator.Transaction {
-	return aggregator.Transaction{ID: uuid.NewSHA1(uuid.NameSpaceOID, []byte(product+amount)).String(), ProductID: product,
-		Betrag: decimal.RequireFromString(amount), Buchungsdatum: base.AddDate(0, 0, day), GegenkontoInhaber: "REWE"}
-}
-
-// dump returns every key under the store's prefix with all its values.
 func dump(t *testing.T, s *store.Store) map[string][]string {
 	t.Helper()
 	ctx := context.Background()
@@ -126,12 +52,12 @@ func dump(t *testing.T, s *store.Store) map[string][]string {
 func TestPlaintextTokenNeverStored(t *testing.T) {
 	t.Parallel()
 	s := storetest.New(t)
-	u := mustCreate(t, s, newUser("acme", "erika", base))
-	userTok := userToken(u, time.Hour)
-	clientTok := userToken(u, time.Hour)
+	u := storetest.MustCreate(t, s, storetest.NewUser("acme", "erika", storetest.Base))
+	userTok := storetest.UserToken(u, time.Hour)
+	clientTok := storetest.UserToken(u, time.Hour)
 	clientTok.UserID, clientTok.Username = "", ""
-	save(t, s, userTok)
-	save(t, s, clientTok)
+	storetest.SaveToken(t, s, userTok)
+	storetest.SaveToken(t, s, clientTok)
 
 	all := dump(t, s)
 	if len(all) == 0 {
@@ -169,13 +95,13 @@ func TestKeysShareHashSlots(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s := storetest.New(t)
-	a := mustCreate(t, s, newUser("acme", "a", base))
-	b := mustCreate(t, s, newUser("acme", "b", base.Add(time.Second)))
+	a := storetest.MustCreate(t, s, storetest.NewUser("acme", "a", storetest.Base))
+	b := storetest.MustCreate(t, s, storetest.NewUser("acme", "b", storetest.Base.Add(time.Second)))
 	for _, u := range []aggregator.User{a, b} {
 		if err := s.AddRole(ctx, "acme", u.ID, "acme/app:x", "viewer"); err != nil {
 			t.Fatal(err)
 		}
-		save(t, s, userToken(u, time.Hour))
+		storetest.SaveToken(t, s, storetest.UserToken(u, time.Hour))
 	}
 
 	perUser := map[string][]string{}
@@ -224,11 +150,11 @@ func TestHostileNamesStayInTheirKeys(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.New(t)
 	const tenant = "ev}il{:u:x"
-	u := mustCreate(t, s, newUser(tenant, "a b", base))
+	u := storetest.MustCreate(t, s, storetest.NewUser(tenant, "a b", storetest.Base))
 	if err := s.AddRole(ctx, tenant, u.ID, "c}{:/", "r:{}"); err != nil {
 		t.Fatal(err)
 	}
-	save(t, s, userToken(u, time.Hour))
+	storetest.SaveToken(t, s, storetest.UserToken(u, time.Hour))
 	for _, k := range storetest.Keys(t, s) {
 		if strings.Count(k, "{") > 1 || strings.Count(k, "}") > 1 {
 			t.Errorf("key %q has unescaped braces", k)
@@ -268,13 +194,13 @@ func TestOpenEmbeddedAndClosedStore(t *testing.T) {
 	closeFn()
 	closeFn() // idempotent
 	err = s.Ping(ctx)
-	wantKind(t, err, aggregator.KindUnavailable)
+	storetest.WantKind(t, err, aggregator.KindUnavailable)
 	var e *aggregator.Error
 	if !errors.As(err, &e) || e.Message != "storage unavailable" || e.Err == nil {
 		t.Errorf("err = %#v", err)
 	}
 	_, err = s.UserByID(ctx, "acme", uuid.NewString())
-	wantKind(t, err, aggregator.KindUnavailable)
+	storetest.WantKind(t, err, aggregator.KindUnavailable)
 }
 
 func TestOpenErrorsNameAddressNotPassword(t *testing.T) {

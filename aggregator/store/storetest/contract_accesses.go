@@ -16,7 +16,7 @@ func testAccessRoundTripAndVersions(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
 	user := uuid.NewString()
-	a := newAccess(user)
+	a := NewAccess(user)
 	if err := s.SaveAccess(ctx, a, nil, nil); err != nil || a.Version != 1 {
 		t.Fatalf("first save: version %d, %v", a.Version, err)
 	}
@@ -33,8 +33,8 @@ func testAccessRoundTripAndVersions(t *testing.T, open Opener) {
 	if err := s.SaveAccess(ctx, &got, nil, nil); err != nil || got.Version != 2 {
 		t.Fatalf("second save: %v", err)
 	}
-	wantKind(t, s.SaveAccess(ctx, &stale, nil, nil), aggregator.KindConflict)
-	wantKind(t, s.SaveAccess(ctx, &stale, &aggregator.Snapshot{}, nil), aggregator.KindConflict)
+	WantKind(t, s.SaveAccess(ctx, &stale, nil, nil), aggregator.KindConflict)
+	WantKind(t, s.SaveAccess(ctx, &stale, &aggregator.Snapshot{}, nil), aggregator.KindConflict)
 	// The consent index finds the access; another user finds nothing.
 	if byConsent, err := s.AccessByConsent(ctx, "demo", user, a.SCAs[0].ConsentID); err != nil || byConsent.ID != a.ID {
 		t.Errorf("AccessByConsent: %v", err)
@@ -48,14 +48,14 @@ func testAccessRoundTripAndVersions(t *testing.T, open Opener) {
 		}(),
 		func() error { _, err := s.Access(ctx, "other", user, a.ID); return err }(),
 	} {
-		wantKind(t, err, aggregator.KindNotFound)
+		WantKind(t, err, aggregator.KindNotFound)
 	}
 }
 
 func testConcurrentSavesOneWins(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
-	a := newAccess(uuid.NewString())
+	a := NewAccess(uuid.NewString())
 	if err := s.SaveAccess(ctx, a, nil, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -102,14 +102,14 @@ func testSnapshotMergesTransactionsByID(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
 	user := uuid.NewString()
-	a := newAccess(user)
+	a := NewAccess(user)
 	pid := a.Products[0].ID
-	first := &aggregator.Snapshot{Transactions: []aggregator.Transaction{tx(pid, 0, "-10.00"), tx(pid, 1, "-20.00")},
+	first := &aggregator.Snapshot{Transactions: []aggregator.Transaction{Tx(pid, 0, "-10.00"), Tx(pid, 1, "-20.00")},
 		Investments: []aggregator.Investment{{ProductID: "DEPOT-1", Name: "SAP SE", ISIN: "DE0007164600"}}}
 	if err := s.SaveAccess(ctx, a, first, nil); err != nil {
 		t.Fatal(err)
 	}
-	second := &aggregator.Snapshot{Transactions: []aggregator.Transaction{tx(pid, 1, "-20.00"), tx(pid, 2, "2500.00")}}
+	second := &aggregator.Snapshot{Transactions: []aggregator.Transaction{Tx(pid, 1, "-20.00"), Tx(pid, 2, "2500.00")}}
 	if err := s.SaveAccess(ctx, a, second, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +120,7 @@ func testSnapshotMergesTransactionsByID(t *testing.T, open Opener) {
 	if all[0].Betrag.String() != "2500" || !all[0].Buchungsdatum.After(all[1].Buchungsdatum) {
 		t.Errorf("newest first: %+v", all[0])
 	}
-	window, _ := s.Transactions(ctx, "demo", user, a.ID, pid, base.AddDate(0, 0, 1), base.AddDate(0, 0, 2))
+	window, _ := s.Transactions(ctx, "demo", user, a.ID, pid, Base.AddDate(0, 0, 1), Base.AddDate(0, 0, 2))
 	if len(window) != 1 || window[0].Betrag.String() != "-20" {
 		t.Errorf("[from, to) window: %+v", window)
 	}
@@ -146,19 +146,19 @@ func testConsentLockAndRedirectTokens(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
 	user := uuid.NewString()
-	a := newAccess(user)
+	a := NewAccess(user)
 	cid := a.SCAs[0].ConsentID
 	if err := s.SaveAccess(ctx, a, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	_, err := s.LockAndLoad(ctx, "demo", user, "", uuid.NewString(), time.Minute)
-	wantKind(t, err, aggregator.KindNotFound)
+	WantKind(t, err, aggregator.KindNotFound)
 	held, err := s.LockAndLoad(ctx, "demo", user, "", cid, time.Minute)
 	if err != nil || held.ID != a.ID || held.Lock == nil {
 		t.Fatalf("LockAndLoad: %+v, %v", held.Lock, err)
 	}
 	_, err = s.LockAndLoad(ctx, "demo", user, a.ID, cid, time.Minute)
-	wantKind(t, err, aggregator.KindConflict)
+	WantKind(t, err, aggregator.KindConflict)
 	s.Unlock(ctx, &held)
 	// A save releases the claim in the same step.
 	again, err := s.LockAndLoad(ctx, "demo", user, a.ID, cid, time.Minute)
@@ -175,9 +175,9 @@ func testConsentLockAndRedirectTokens(t *testing.T, open Opener) {
 	s.Unlock(ctx, &third)
 	// Another user cannot claim or read it.
 	_, err = s.LockAndLoad(ctx, "demo", uuid.NewString(), "", cid, time.Minute)
-	wantKind(t, err, aggregator.KindNotFound)
+	WantKind(t, err, aggregator.KindNotFound)
 	_, err = s.LockAndLoad(ctx, "demo", uuid.NewString(), a.ID, cid, time.Minute)
-	wantKind(t, err, aggregator.KindNotFound)
+	WantKind(t, err, aggregator.KindNotFound)
 
 	token := uuid.NewString()
 	ref := aggregator.RedirectRef{Tenant: "demo", UserID: user, AccessID: a.ID, ConsentID: cid}
@@ -196,7 +196,7 @@ func testConsentLockAndRedirectTokens(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	_, err = s.Redirect(ctx, token)
-	wantKind(t, err, aggregator.KindNotFound)
+	WantKind(t, err, aggregator.KindNotFound)
 }
 
 // testAccessesPerUserLimit: the save of a new access beyond the limit is
@@ -210,7 +210,7 @@ func testAccessesPerUserLimit(t *testing.T, open Opener) {
 	var wg sync.WaitGroup
 	errs := make([]error, 8)
 	for i := range errs {
-		wg.Go(func() { errs[i] = s.SaveAccess(ctx, newAccess(user), nil, nil) })
+		wg.Go(func() { errs[i] = s.SaveAccess(ctx, NewAccess(user), nil, nil) })
 	}
 	wg.Wait()
 	saved := 0
@@ -235,7 +235,7 @@ func testAccessesPerUserLimit(t *testing.T, open Opener) {
 	if err := s.SaveAccess(ctx, &again, nil, nil); err != nil {
 		t.Fatalf("saving an existing access at the limit: %v", err)
 	}
-	if err := s.SaveAccess(ctx, newAccess(uuid.NewString()), nil, nil); err != nil {
+	if err := s.SaveAccess(ctx, NewAccess(uuid.NewString()), nil, nil); err != nil {
 		t.Fatalf("another user's access: %v", err)
 	}
 	if keys := Keys(t, s); hasStaged(keys) {
@@ -259,9 +259,9 @@ func testNewConsentsAreIndexed(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
 	user := uuid.NewString()
-	a := newAccess(user)
+	a := NewAccess(user)
 	pid := a.Products[0].ID
-	booked := tx(pid, 0, "-3.5")
+	booked := Tx(pid, 0, "-3.5")
 	if err := s.SaveAccess(ctx, a, &aggregator.Snapshot{Transactions: []aggregator.Transaction{booked}}, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +287,7 @@ func testNewConsentsAreIndexed(t *testing.T, open Opener) {
 		t.Errorf("Transaction = %+v, %v", got, err)
 	}
 	_, err = s.Transaction(ctx, "demo", user, a.ID, pid, "unknown")
-	wantKind(t, err, aggregator.KindNotFound)
+	WantKind(t, err, aggregator.KindNotFound)
 	unknown, err := s.UnknownTransactions(ctx, "demo", user, a.ID, pid, []string{booked.ID, "new"})
 	if err != nil || len(unknown) != 1 || !unknown["new"] {
 		t.Errorf("UnknownTransactions = %v, %v; want only new", unknown, err)
@@ -295,7 +295,7 @@ func testNewConsentsAreIndexed(t *testing.T, open Opener) {
 	if n, err := s.AccessCount(ctx, "demo", user); err != nil || n != 1 {
 		t.Errorf("AccessCount = %d, %v", n, err)
 	}
-	wantKind(t, s.DeleteAccess(ctx, "demo", user, uuid.NewString()), aggregator.KindNotFound)
+	WantKind(t, s.DeleteAccess(ctx, "demo", user, uuid.NewString()), aggregator.KindNotFound)
 	if inv, err := s.Investments(ctx, "demo", user, a.ID, "no-depot"); err != nil || inv == nil || len(inv) != 0 {
 		t.Errorf("Investments of a product without positions = %#v, %v; want empty", inv, err)
 	}

@@ -16,17 +16,17 @@ import (
 func testOutboxIsAtomicWithTheData(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
-	a := newAccess(uuid.NewString())
+	a := NewAccess(uuid.NewString())
 	if err := s.SaveAccess(ctx, a, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	stale := *a
-	snap := &aggregator.Snapshot{Transactions: []aggregator.Transaction{tx("DE89370400440532013000", 1, "-12.5")}}
-	if err := s.SaveAccess(ctx, a, snap, []aggregator.Notification{note(a, "REWE")}); err != nil {
+	snap := &aggregator.Snapshot{Transactions: []aggregator.Transaction{Tx("DE89370400440532013000", 1, "-12.5")}}
+	if err := s.SaveAccess(ctx, a, snap, []aggregator.Notification{Note(a, "REWE")}); err != nil {
 		t.Fatal(err)
 	}
-	lost := &aggregator.Snapshot{Transactions: []aggregator.Transaction{tx("DE89370400440532013000", 2, "-99")}}
-	wantKind(t, s.SaveAccess(ctx, &stale, lost, []aggregator.Notification{note(a, "EDEKA")}), aggregator.KindConflict)
+	lost := &aggregator.Snapshot{Transactions: []aggregator.Transaction{Tx("DE89370400440532013000", 2, "-99")}}
+	WantKind(t, s.SaveAccess(ctx, &stale, lost, []aggregator.Notification{Note(a, "EDEKA")}), aggregator.KindConflict)
 	out, err := s.Outbox(ctx, a.Tenant, a.UserID, 10)
 	if err != nil || len(out) != 1 || out[0].NewTransactions[0].PayeeName != "REWE" {
 		t.Fatalf("outbox = %+v, %v", out, err)
@@ -45,10 +45,10 @@ func testOutboxIsAtomicWithTheData(t *testing.T, open Opener) {
 func testSequenceAndDeliveries(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
-	a := newAccess(uuid.NewString())
+	a := NewAccess(uuid.NewString())
 	a.Tenant = "seq-" + uuid.NewString()[:8]
 	now := time.UnixMilli(1_800_000_000_000)
-	n1, n2 := note(a, "A"), note(a, "B")
+	n1, n2 := Note(a, "A"), Note(a, "B")
 	for i, n := range []aggregator.Notification{n1, n2, n1} { // n1 again: a retried sequencing step
 		serial, err := s.Sequence(ctx, n, now)
 		if err != nil || serial != []int64{1, 2, 1}[i] {
@@ -94,7 +94,7 @@ func testSequenceAndDeliveries(t *testing.T, open Opener) {
 	if err := s.Redeliver(ctx, a.Tenant, 2, now); err != nil {
 		t.Fatal(err)
 	}
-	wantKind(t, s.Redeliver(ctx, a.Tenant, 2, now), aggregator.KindNotFound)
+	WantKind(t, s.Redeliver(ctx, a.Tenant, 2, now), aggregator.KindNotFound)
 	if back, _ := s.ClaimDue(ctx, a.Tenant, now, time.Minute, 10); len(back) != 1 || back[0].Serial != 2 {
 		t.Errorf("redelivered = %+v", back)
 	}
@@ -105,7 +105,7 @@ func testSequenceAndDeliveries(t *testing.T, open Opener) {
 func testTrimLogKeepsWhatIsStillDue(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
-	a := newAccess(uuid.NewString())
+	a := NewAccess(uuid.NewString())
 	a.Tenant = "trim-" + uuid.NewString()[:8]
 	t0 := time.UnixMilli(1_800_000_000_000)
 	for _, payee := range []string{"delivered", "pending", "dead", "recent"} {
@@ -113,7 +113,7 @@ func testTrimLogKeepsWhatIsStillDue(t *testing.T, open Opener) {
 		if payee == "recent" {
 			at = t0.Add(time.Hour)
 		}
-		if _, err := s.Sequence(ctx, note(a, payee), at); err != nil {
+		if _, err := s.Sequence(ctx, Note(a, payee), at); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -145,9 +145,9 @@ func testTrimLogKeepsWhatIsStillDue(t *testing.T, open Opener) {
 func testOutboxOrderAndDrop(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
-	a := newAccess(uuid.NewString())
+	a := NewAccess(uuid.NewString())
 	a.Tenant = "outbox-" + uuid.NewString()[:8]
-	n1, n2, n3 := note(a, "A"), note(a, "B"), note(a, "C")
+	n1, n2, n3 := Note(a, "A"), Note(a, "B"), Note(a, "C")
 	if err := s.SaveAccess(ctx, a, nil, []aggregator.Notification{n1, n2}); err != nil {
 		t.Fatal(err)
 	}

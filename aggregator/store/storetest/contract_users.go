@@ -18,10 +18,10 @@ import (
 func testCreateAndGetUser(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
-	u := mustCreate(t, s, newUser("acme", "erika@example.com", base))
-	inactive := newUser("acme", "max", base.Add(time.Second))
+	u := MustCreate(t, s, NewUser("acme", "erika@example.com", Base))
+	inactive := NewUser("acme", "max", Base.Add(time.Second))
 	inactive.Active = false
-	mustCreate(t, s, inactive)
+	MustCreate(t, s, inactive)
 
 	tests := []struct {
 		name   string
@@ -42,7 +42,7 @@ func testCreateAndGetUser(t *testing.T, open Opener) {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := tc.get()
 			if tc.wantNF {
-				wantKind(t, err, aggregator.KindNotFound)
+				WantKind(t, err, aggregator.KindNotFound)
 				return
 			}
 			if err != nil {
@@ -55,9 +55,9 @@ func testCreateAndGetUser(t *testing.T, open Opener) {
 
 func testCreateUserZeroCreatedGetsNow(t *testing.T, open Opener) {
 	s := open(t)
-	u := newUser("acme", "erika", time.Time{})
+	u := NewUser("acme", "erika", time.Time{})
 	before := time.Now()
-	mustCreate(t, s, u)
+	MustCreate(t, s, u)
 	got, err := s.UserByID(context.Background(), "acme", u.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -75,9 +75,9 @@ func testCreateUserRejectsMissingFields(t *testing.T, open Opener) {
 		"username": func(u *aggregator.User) { u.Username = "" },
 	} {
 		t.Run(name, func(t *testing.T) {
-			u := newUser("acme", "erika", base)
+			u := NewUser("acme", "erika", Base)
 			mutate(&u)
-			wantKind(t, s.CreateUser(context.Background(), u), aggregator.KindInvalid)
+			WantKind(t, s.CreateUser(context.Background(), u), aggregator.KindInvalid)
 		})
 	}
 	if keys := Keys(t, s); len(keys) != 0 {
@@ -102,11 +102,11 @@ func testCreateUserDuplicate(t *testing.T, open Opener) {
 			t.Parallel()
 			ctx := context.Background()
 			s := open(t)
-			first := newUser("acme", "erika", base)
+			first := NewUser("acme", "erika", Base)
 			first.Active = tc.firstActive
-			mustCreate(t, s, first)
+			MustCreate(t, s, first)
 
-			second := newUser(tc.secondTenant, "erika", base.Add(time.Second))
+			second := NewUser(tc.secondTenant, "erika", Base.Add(time.Second))
 			err := s.CreateUser(ctx, second)
 			if !tc.wantConflict {
 				if err != nil {
@@ -114,14 +114,14 @@ func testCreateUserDuplicate(t *testing.T, open Opener) {
 				}
 				return
 			}
-			wantKind(t, err, aggregator.KindConflict)
+			WantKind(t, err, aggregator.KindConflict)
 			var e *aggregator.Error
 			if !errors.As(err, &e) || e.Message != "username already taken" || e.Op != "store.CreateUser" {
 				t.Errorf("err = %#v", err)
 			}
 			// The loser's hash is gone and the winner keeps the name.
 			_, err = s.UserByID(ctx, "acme", second.ID)
-			wantKind(t, err, aggregator.KindNotFound)
+			WantKind(t, err, aggregator.KindNotFound)
 			for _, k := range Keys(t, s) {
 				if strings.Contains(k, second.ID) {
 					t.Errorf("key of the losing user left behind: %s", k)
@@ -142,10 +142,10 @@ func testCreateUserDuplicate(t *testing.T, open Opener) {
 func testCreateUserDuplicateID(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
-	u := mustCreate(t, s, newUser("acme", "erika", base))
-	clash := newUser("acme", "max", base)
+	u := MustCreate(t, s, NewUser("acme", "erika", Base))
+	clash := NewUser("acme", "max", Base)
 	clash.ID = u.ID
-	wantKind(t, s.CreateUser(ctx, clash), aggregator.KindConflict)
+	WantKind(t, s.CreateUser(ctx, clash), aggregator.KindConflict)
 	got, err := s.UserByID(ctx, "acme", u.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -164,7 +164,7 @@ func testCreateUserConcurrentSameUsername(t *testing.T, open Opener) {
 	users := make([]aggregator.User, n)
 	var wg sync.WaitGroup
 	for i := range n {
-		users[i] = newUser("acme", "race", base.Add(time.Duration(i)*time.Second))
+		users[i] = NewUser("acme", "race", Base.Add(time.Duration(i)*time.Second))
 		wg.Go(func() { errs[i] = s.CreateUser(ctx, users[i]) })
 	}
 	wg.Wait()
@@ -211,10 +211,10 @@ func testActiveUsers(t *testing.T, open Opener) {
 	}
 
 	// Created out of insertion order: listing follows Created.
-	c := mustCreate(t, s, newUser("acme", "c", base.Add(3*time.Second)))
-	a := mustCreate(t, s, newUser("acme", "a", base.Add(1*time.Second)))
-	b := mustCreate(t, s, newUser("acme", "b", base.Add(2*time.Second)))
-	mustCreate(t, s, newUser("other", "x", base))
+	c := MustCreate(t, s, NewUser("acme", "c", Base.Add(3*time.Second)))
+	a := MustCreate(t, s, NewUser("acme", "a", Base.Add(1*time.Second)))
+	b := MustCreate(t, s, NewUser("acme", "b", Base.Add(2*time.Second)))
+	MustCreate(t, s, NewUser("other", "x", Base))
 
 	steps := []struct {
 		name   string
@@ -250,8 +250,8 @@ func testActiveUsers(t *testing.T, open Opener) {
 func testActiveUsersFiltersListedInactive(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
-	a := mustCreate(t, s, newUser("acme", "a", base))
-	b := mustCreate(t, s, newUser("acme", "b", base.Add(time.Second)))
+	a := MustCreate(t, s, NewUser("acme", "a", Base))
+	b := MustCreate(t, s, NewUser("acme", "b", Base.Add(time.Second)))
 	// Simulate a crash between the flag and the index update.
 	key := s.Prefix() + "{t:acme:u:" + b.ID + "}:user"
 	if err := s.Client().HSet(ctx, key, "active", "0").Err(); err != nil {
@@ -266,13 +266,13 @@ func testActiveUsersFiltersListedInactive(t *testing.T, open Opener) {
 func testUpdateUser(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
-	u := mustCreate(t, s, newUser("acme", "erika", base))
+	u := MustCreate(t, s, NewUser("acme", "erika", Base))
 
 	tests := []struct {
 		name     string
 		active   bool
 		update   func(u aggregator.User) aggregator.User
-		wantKind aggregator.Kind // KindInternal means success
+		WantKind aggregator.Kind // KindInternal means success
 	}{
 		{"new password and names", true, func(u aggregator.User) aggregator.User {
 			u.PasswordHash, u.Firstname, u.Lastname = "$2a$10$other", "E.", "M."
@@ -300,8 +300,8 @@ func testUpdateUser(t *testing.T, open Opener) {
 			upd := tc.update(before)
 			err = s.UpdateUser(ctx, upd)
 			after, _ := s.UserByID(ctx, "acme", u.ID)
-			if tc.wantKind != aggregator.KindInternal {
-				wantKind(t, err, tc.wantKind)
+			if tc.WantKind != aggregator.KindInternal {
+				WantKind(t, err, tc.WantKind)
 				sameUser(t, after, before) // untouched
 				if _, err := s.UserByID(ctx, upd.Tenant, upd.ID); upd.ID != u.ID && !aggregator.IsNotFound(err) {
 					t.Errorf("update created a user: %v", err)
@@ -326,8 +326,8 @@ func testUpdateUser(t *testing.T, open Opener) {
 func testRoles(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
-	a := mustCreate(t, s, newUser("acme", "a", base))
-	b := mustCreate(t, s, newUser("acme", "b", base.Add(time.Second)))
+	a := MustCreate(t, s, NewUser("acme", "a", Base))
+	b := MustCreate(t, s, NewUser("acme", "b", Base.Add(time.Second)))
 	const client = "acme/app:web" // client ids may contain '/' and ':'
 
 	grants := []struct{ user, client, role string }{
@@ -342,7 +342,7 @@ func testRoles(t *testing.T, open Opener) {
 			t.Fatalf("AddRole(%v): %v", g, err)
 		}
 	}
-	wantKind(t, s.AddRole(ctx, "acme", uuid.NewString(), client, "viewer"), aggregator.KindNotFound)
+	WantKind(t, s.AddRole(ctx, "acme", uuid.NewString(), client, "viewer"), aggregator.KindNotFound)
 
 	members := []struct {
 		client, role string
@@ -383,22 +383,22 @@ func testRoles(t *testing.T, open Opener) {
 func testTokenRoundTrip(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
-	u := mustCreate(t, s, newUser("acme", "erika", base))
+	u := MustCreate(t, s, NewUser("acme", "erika", Base))
 	clientTok := aggregator.Token{
 		AccessToken: uuid.NewString(), Tenant: "acme", Client: "acme/admin",
 		Scopes:   aggregator.Scopes{aggregator.ScopeUsersCreate},
 		IssuedAt: time.Now().Truncate(time.Second), ValidTo: time.Now().Truncate(time.Second).Add(time.Hour),
 	}
-	noScopes := userToken(u, time.Minute)
+	noScopes := UserToken(u, time.Minute)
 	noScopes.Scopes = nil
 
 	for name, tok := range map[string]aggregator.Token{
-		"user token":   userToken(u, time.Hour),
+		"user token":   UserToken(u, time.Hour),
 		"client token": clientTok,
 		"no scopes":    noScopes,
 	} {
 		t.Run(name, func(t *testing.T) {
-			d := save(t, s, tok)
+			d := SaveToken(t, s, tok)
 			got, err := s.LookupToken(ctx, d)
 			if err != nil {
 				t.Fatal(err)
@@ -418,13 +418,13 @@ func testTokenRoundTrip(t *testing.T, open Opener) {
 		})
 	}
 	_, err := s.LookupToken(ctx, aggregator.TokenDigest("unknown"))
-	wantKind(t, err, aggregator.KindNotFound)
+	WantKind(t, err, aggregator.KindNotFound)
 }
 
 func testTokenExpiry(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
-	u := mustCreate(t, s, newUser("acme", "erika", base))
+	u := MustCreate(t, s, NewUser("acme", "erika", Base))
 	index := s.Prefix() + "{t:acme:u:" + u.ID + "}:tokens"
 
 	ttlNear := func(t *testing.T, key string, want time.Duration) {
@@ -438,24 +438,24 @@ func testTokenExpiry(t *testing.T, open Opener) {
 		}
 	}
 
-	d1 := save(t, s, userToken(u, time.Hour))
+	d1 := SaveToken(t, s, UserToken(u, time.Hour))
 	ttlNear(t, s.Prefix()+"tok:"+d1, time.Hour)
 	ttlNear(t, index, time.Hour)
 
-	d2 := save(t, s, userToken(u, 2*time.Hour))
+	d2 := SaveToken(t, s, UserToken(u, 2*time.Hour))
 	ttlNear(t, s.Prefix()+"tok:"+d2, 2*time.Hour)
 	ttlNear(t, index, 2*time.Hour)
 
-	d3 := save(t, s, userToken(u, 30*time.Minute)) // a shorter token does not shorten the index
+	d3 := SaveToken(t, s, UserToken(u, 30*time.Minute)) // a shorter token does not shorten the index
 	ttlNear(t, s.Prefix()+"tok:"+d3, 30*time.Minute)
 	ttlNear(t, index, 2*time.Hour)
 
 	// A token issued after d3 expired prunes d3 from the index. The clocks
 	// are the issuer's: a test clock far from the server's works the same.
-	later := userToken(u, time.Hour)
+	later := UserToken(u, time.Hour)
 	later.IssuedAt = later.IssuedAt.Add(45 * time.Minute)
 	later.ValidTo = later.IssuedAt.Add(time.Hour)
-	d4 := save(t, s, later)
+	d4 := SaveToken(t, s, later)
 	ttlNear(t, s.Prefix()+"tok:"+d4, time.Hour)
 	members, err := s.Client().ZRange(ctx, index, 0, -1).Result()
 	if err != nil {
@@ -465,34 +465,34 @@ func testTokenExpiry(t *testing.T, open Opener) {
 		t.Errorf("index members = %v, want %v", members, want)
 	}
 
-	past := userToken(u, time.Hour)
+	past := UserToken(u, time.Hour)
 	past.IssuedAt, past.ValidTo = past.IssuedAt.AddDate(-1, 0, 0), past.ValidTo.AddDate(-1, 0, 0)
-	d5 := save(t, s, past)
+	d5 := SaveToken(t, s, past)
 	ttlNear(t, s.Prefix()+"tok:"+d5, time.Hour)
 	if got, err := s.LookupToken(ctx, d5); err != nil || !got.ValidTo.Equal(past.ValidTo) {
 		t.Errorf("a token of an injected past clock: %v, %v", got, err)
 	}
 
-	expired := userToken(u, -time.Minute)
-	wantKind(t, s.SaveToken(ctx, aggregator.TokenDigest("expired"), expired), aggregator.KindInternal)
-	zero := userToken(u, time.Hour)
+	expired := UserToken(u, -time.Minute)
+	WantKind(t, s.SaveToken(ctx, aggregator.TokenDigest("expired"), expired), aggregator.KindInternal)
+	zero := UserToken(u, time.Hour)
 	zero.ValidTo = time.Time{}
-	wantKind(t, s.SaveToken(ctx, aggregator.TokenDigest("zero"), zero), aggregator.KindInternal)
+	WantKind(t, s.SaveToken(ctx, aggregator.TokenDigest("zero"), zero), aggregator.KindInternal)
 }
 
 func testDeleteToken(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
-	u := mustCreate(t, s, newUser("acme", "erika", base))
-	d := save(t, s, userToken(u, time.Hour))
-	other := save(t, s, userToken(u, time.Hour))
+	u := MustCreate(t, s, NewUser("acme", "erika", Base))
+	d := SaveToken(t, s, UserToken(u, time.Hour))
+	other := SaveToken(t, s, UserToken(u, time.Hour))
 	for range 2 { // deleting twice is no error
 		if err := s.DeleteToken(ctx, d); err != nil {
 			t.Fatal(err)
 		}
 	}
 	_, err := s.LookupToken(ctx, d)
-	wantKind(t, err, aggregator.KindNotFound)
+	WantKind(t, err, aggregator.KindNotFound)
 	if _, err := s.LookupToken(ctx, other); err != nil {
 		t.Errorf("other token: %v", err)
 	}
@@ -501,23 +501,23 @@ func testDeleteToken(t *testing.T, open Opener) {
 func testDeleteUserTokens(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
-	a := mustCreate(t, s, newUser("acme", "a", base))
-	b := mustCreate(t, s, newUser("acme", "b", base.Add(time.Second)))
+	a := MustCreate(t, s, NewUser("acme", "a", Base))
+	b := MustCreate(t, s, NewUser("acme", "b", Base.Add(time.Second)))
 	var ofA, ofB []string
 	for range 3 {
-		ofA = append(ofA, save(t, s, userToken(a, time.Hour)))
-		ofB = append(ofB, save(t, s, userToken(b, time.Hour)))
+		ofA = append(ofA, SaveToken(t, s, UserToken(a, time.Hour)))
+		ofB = append(ofB, SaveToken(t, s, UserToken(b, time.Hour)))
 	}
-	clientTok := userToken(a, time.Hour)
+	clientTok := UserToken(a, time.Hour)
 	clientTok.UserID, clientTok.Username = "", ""
-	dc := save(t, s, clientTok)
+	dc := SaveToken(t, s, clientTok)
 
 	if err := s.DeleteUserTokens(ctx, "acme", a.ID); err != nil {
 		t.Fatal(err)
 	}
 	for _, d := range ofA {
 		_, err := s.LookupToken(ctx, d)
-		wantKind(t, err, aggregator.KindNotFound)
+		WantKind(t, err, aggregator.KindNotFound)
 	}
 	for _, d := range append(ofB, dc) {
 		if _, err := s.LookupToken(ctx, d); err != nil {
@@ -543,9 +543,9 @@ func testUsersPerTenantLimit(t *testing.T, open Opener) {
 	s.SetLimits(aggregator.Limits{UsersPerTenant: 2})
 	ctx := context.Background()
 	for i := range 2 {
-		mustCreate(t, s, newUser("acme", fmt.Sprintf("u%d", i), base))
+		MustCreate(t, s, NewUser("acme", fmt.Sprintf("u%d", i), Base))
 	}
-	extra := newUser("acme", "u2", base)
+	extra := NewUser("acme", "u2", Base)
 	err := s.CreateUser(ctx, extra)
 	if aggregator.ErrorKind(err) != aggregator.KindInvalid || !strings.Contains(err.Error(), "at most 2 users per tenant") {
 		t.Fatalf("third user: %v, want KindInvalid naming the limit", err)
@@ -554,9 +554,9 @@ func testUsersPerTenantLimit(t *testing.T, open Opener) {
 		t.Fatalf("the refused user is stored: %v", err)
 	}
 	// A taken name is still a conflict, not a limit.
-	dup := newUser("acme", "u0", base)
+	dup := NewUser("acme", "u0", Base)
 	if err := s.CreateUser(ctx, dup); aggregator.ErrorKind(err) != aggregator.KindConflict {
 		t.Fatalf("duplicate name at the limit: %v, want conflict", err)
 	}
-	mustCreate(t, s, newUser("other", "u0", base))
+	MustCreate(t, s, NewUser("other", "u0", Base))
 }

@@ -39,7 +39,7 @@ func testWebFormSessions(t *testing.T, open Opener) {
 	}
 	second := got
 	second.BrowserDigest = "d2"
-	wantKind(t, s.OpenWebFormSession(ctx, second), aggregator.KindConflict)
+	WantKind(t, s.OpenWebFormSession(ctx, second), aggregator.KindConflict)
 	if again, _ := s.WebFormSession(ctx, ws.ID); again.BrowserDigest != "d1" {
 		t.Errorf("a second open changed the session: %q", again.BrowserDigest)
 	}
@@ -51,10 +51,10 @@ func testWebFormSessions(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	_, err = s.WebFormSession(ctx, ws.ID)
-	wantKind(t, err, aggregator.KindNotFound)
-	wantKind(t, s.SaveWebFormSession(ctx, got), aggregator.KindNotFound)
+	WantKind(t, err, aggregator.KindNotFound)
+	WantKind(t, s.SaveWebFormSession(ctx, got), aggregator.KindNotFound)
 	_, err = s.WebFormSession(ctx, uuid.NewString())
-	wantKind(t, err, aggregator.KindNotFound)
+	WantKind(t, err, aggregator.KindNotFound)
 }
 
 func testTermsAcceptedOncePerUser(t *testing.T, open Opener) {
@@ -82,11 +82,11 @@ func testWebhookEndpoints(t *testing.T, open Opener) {
 	s := open(t)
 	tenant := "hooks-" + uuid.NewString()[:8]
 	_, err := s.Endpoint(ctx, tenant)
-	wantKind(t, err, aggregator.KindNotFound)
+	WantKind(t, err, aggregator.KindNotFound)
 	plain := aggregator.WebhookEndpoint{Tenant: tenant, URL: "https://rp.example.com/hook", Secrets: []string{"whsec_x"}}
-	wantKind(t, s.SaveEndpoint(ctx, plain), aggregator.KindInternal)
+	WantKind(t, s.SaveEndpoint(ctx, plain), aggregator.KindInternal)
 	e := aggregator.WebhookEndpoint{Tenant: tenant, URL: "https://rp.example.com/hook", SealedSecrets: []byte{1, 2, 3},
-		EventTypes: []aggregator.NotificationType{aggregator.NotifyBalance}, Updated: base}
+		EventTypes: []aggregator.NotificationType{aggregator.NotifyBalance}, Updated: Base}
 	if err := s.SaveEndpoint(ctx, e); err != nil {
 		t.Fatal(err)
 	}
@@ -108,5 +108,5 @@ func testWebhookEndpoints(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	_, err = s.Endpoint(ctx, tenant)
-	wantKind(t, err, aggregator.KindNotFound)
+	WantKind(t, err, aggregator.KindNotFound)
 }

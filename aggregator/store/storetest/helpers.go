@@ -13,19 +13,22 @@ import (
 	"github.com/zugang/zugang/aggregator/store"
 )
 
-// Fixtures and assertions of the contract suite.
+// Fixtures and assertions of the contract suite, shared with the store's
+// own tests.
 
-const pwHash = "$2a$10$abcdefghijklmnopqrstuuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0" // looks like bcrypt; never checked here
+// PasswordHash looks like a bcrypt hash; no test checks a password against it.
+const PasswordHash = "$2a$10$abcdefghijklmnopqrstuuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0"
 
-// base is a creation time well in the past with sub-second precision.
-var base = time.Date(2024, 5, 17, 10, 30, 0, 123456000, time.UTC)
+// Base is a creation time well in the past with sub-second precision.
+var Base = time.Date(2024, 5, 17, 10, 30, 0, 123456000, time.UTC)
 
-func newUser(tenant, username string, created time.Time) aggregator.User {
+// NewUser is an active user of tenant with a fresh id.
+func NewUser(tenant, username string, created time.Time) aggregator.User {
 	return aggregator.User{
 		ID:           uuid.NewString(),
 		Tenant:       tenant,
 		Username:     username,
-		PasswordHash: pwHash,
+		PasswordHash: PasswordHash,
 		Firstname:    "Erika",
 		Lastname:     "Mustermann",
 		Active:       true,
@@ -33,7 +36,8 @@ func newUser(tenant, username string, created time.Time) aggregator.User {
 	}
 }
 
-func mustCreate(t *testing.T, s *store.Store, u aggregator.User) aggregator.User {
+// MustCreate stores u or fails the test.
+func MustCreate(t *testing.T, s *store.Store, u aggregator.User) aggregator.User {
 	t.Helper()
 	if err := s.CreateUser(context.Background(), u); err != nil {
 		t.Fatalf("CreateUser(%s): %v", u.Username, err)
@@ -41,7 +45,8 @@ func mustCreate(t *testing.T, s *store.Store, u aggregator.User) aggregator.User
 	return u
 }
 
-func wantKind(t *testing.T, err error, want aggregator.Kind) {
+// WantKind fails the test unless err is of kind want.
+func WantKind(t *testing.T, err error, want aggregator.Kind) {
 	t.Helper()
 	if err == nil {
 		t.Fatalf("err = nil, want kind %v", want)
@@ -73,7 +78,8 @@ func ids(us []aggregator.User) []string {
 	return out
 }
 
-func userToken(u aggregator.User, ttl time.Duration) aggregator.Token {
+// UserToken is a user token of u valid for ttl from now.
+func UserToken(u aggregator.User, ttl time.Duration) aggregator.Token {
 	now := time.Now().Truncate(time.Second)
 	return aggregator.Token{
 		AccessToken: uuid.NewString(),
@@ -87,7 +93,8 @@ func userToken(u aggregator.User, ttl time.Duration) aggregator.Token {
 	}
 }
 
-func save(t *testing.T, s *store.Store, tok aggregator.Token) string {
+// SaveToken stores tok and returns its digest.
+func SaveToken(t *testing.T, s *store.Store, tok aggregator.Token) string {
 	t.Helper()
 	d := aggregator.TokenDigest(tok.AccessToken)
 	if err := s.SaveToken(context.Background(), d, tok); err != nil {
@@ -96,23 +103,26 @@ func save(t *testing.T, s *store.Store, tok aggregator.Token) string {
 	return d
 }
 
-func newAccess(user string) *aggregator.BankAccess {
+// NewAccess is a new bank access of user in tenant demo.
+func NewAccess(user string) *aggregator.BankAccess {
 	saldo := decimal.RequireFromString("1234.56")
-	return &aggregator.BankAccess{ID: uuid.NewString(), Tenant: "demo", UserID: user, ProviderID: "p", Created: base,
+	return &aggregator.BankAccess{ID: uuid.NewString(), Tenant: "demo", UserID: user, ProviderID: "p", Created: Base,
 		Status: aggregator.StatusComplete, SealedCredentials: []byte{1, 2, 3},
 		Products: []aggregator.Product{{ID: "DE89370400440532013000", Kategorie: "GIROKONTO", Saldo: &saldo}},
-		SCAs:     []aggregator.SCA{{ConsentID: uuid.NewString(), State: aggregator.SCAFinalised, ValidUntil: base.Add(time.Hour)}}}
+		SCAs:     []aggregator.SCA{{ConsentID: uuid.NewString(), State: aggregator.SCAFinalised, ValidUntil: Base.Add(time.Hour)}}}
 }
 
-func tx(product string, day int, amount string) aggregator.Transaction {
+// Tx is a transaction of product booked on day (of Base's month) for amount.
+func Tx(product string, day int, amount string) aggregator.Transaction {
 	return aggregator.Transaction{ID: uuid.NewSHA1(uuid.NameSpaceOID, []byte(product+amount)).String(), ProductID: product,
-		Betrag: decimal.RequireFromString(amount), Buchungsdatum: base.AddDate(0, 0, day), GegenkontoInhaber: "REWE"}
+		Betrag: decimal.RequireFromString(amount), Buchungsdatum: Base.AddDate(0, 0, day), GegenkontoInhaber: "REWE"}
 }
 
-func note(a *aggregator.BankAccess, payee string) aggregator.Notification {
+// Note is a TRANSACTION notification of a with one payee.
+func Note(a *aggregator.BankAccess, payee string) aggregator.Notification {
 	amount := decimal.RequireFromString("-12.5")
 	return aggregator.Notification{ID: uuid.NewString(), Type: aggregator.NotifyTransaction, Tenant: a.Tenant, UserID: a.UserID,
-		AccessID: a.ID, Occurred: base, ProductID: "DE89370400440532013000",
+		AccessID: a.ID, Occurred: Base, ProductID: "DE89370400440532013000",
 		NewTransactions: []aggregator.NotifiedTransaction{{PayeeName: payee, Amount: &amount}}}
 }
 
