@@ -20,14 +20,9 @@ func (a *Accesses) Stored(ctx context.Context, ref SyncRef) (BankAccess, error) 
 // FetchUnattended asks the bank for what a stored access holds now, with
 // its sealed credentials and provider state.
 func (a *Accesses) FetchUnattended(ctx context.Context, acc *BankAccess) (*Snapshot, error) {
-	const op = "accesses.FetchUnattended"
-	prov, _, err := a.Providers.Provider(acc.ProviderID)
+	prov, creds, err := a.bank(acc)
 	if err != nil {
-		return nil, Internal(op, err)
-	}
-	creds, err := a.Sealer.OpenCredentials(acc.SealedCredentials, aad(acc))
-	if err != nil {
-		return nil, Internal(op, err)
+		return nil, err
 	}
 	return a.fetch(ctx, prov, acc, creds, AccessOptions{})
 }

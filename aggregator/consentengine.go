@@ -256,16 +256,25 @@ type providerSession struct {
 	req   StepRequest
 }
 
-// session opens the provider session of the access's consent cur.
-func (a *Accesses) session(acc *BankAccess, cur *SCA) (*providerSession, error) {
-	const op = "accesses.session"
+// bank returns the access's provider and its unsealed credentials.
+func (a *Accesses) bank(acc *BankAccess) (Provider, Credentials, error) {
+	const op = "accesses.bank"
 	prov, _, err := a.Providers.Provider(acc.ProviderID)
 	if err != nil {
-		return nil, Internal(op, err)
+		return nil, nil, Internal(op, err)
 	}
 	creds, err := a.Sealer.OpenCredentials(acc.SealedCredentials, aad(acc))
 	if err != nil {
-		return nil, Internal(op, err)
+		return nil, nil, Internal(op, err)
+	}
+	return prov, creds, nil
+}
+
+// session opens the provider session of the access's consent cur.
+func (a *Accesses) session(acc *BankAccess, cur *SCA) (*providerSession, error) {
+	prov, creds, err := a.bank(acc)
+	if err != nil {
+		return nil, err
 	}
 	state, err := a.openState(acc)
 	if err != nil {
