@@ -236,7 +236,7 @@ func (a *Accesses) connect(ctx context.Context, prov Provider, acc *BankAccess, 
 	if err != nil {
 		return err
 	}
-	acc.SCAs = append(acc.SCAs, a.newSCA(""))
+	acc.SCAs = append(acc.SCAs, a.engine().newSCA(""))
 	out, err := prov.Connect(ctx, ConnectRequest{AccessID: acc.ID, Credentials: creds, CustomerIP: o.CustomerIP,
 		CallbackURL: acc.CallbackURL, RedirectToken: acc.CurrentSCA().RedirectToken, State: state})
 	if err != nil {
@@ -245,7 +245,7 @@ func (a *Accesses) connect(ctx context.Context, prov Provider, acc *BankAccess, 
 	if out, err = a.applyTANSettings(ctx, prov, acc, creds, out, o); err != nil {
 		return a.bankFailed(ctx, acc, err)
 	}
-	return a.advance(ctx, prov, acc, creds, out, o)
+	return a.engine().advance(ctx, a.subject(acc, prov, creds, o), out)
 }
 
 // applyTANSettings answers the bank's method and medium questions after a

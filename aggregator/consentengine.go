@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strconv"
-	"time"
 
 	"github.com/google/uuid"
 )
@@ -18,37 +17,65 @@ import (
 // bounds a granted consent, and the TAN choices a granted SCA made become
 // the access's settings.
 
+// ConsentSubject is the resource a consent belongs to, as the engine sees
+// it: today a bank access (accessSubject), next a payment. The engine
+// moves the subject's current SCA through the machine and copies the
+// bank's answer into it; what a granted consent is worth, when it ends and
+// how the subject is stored are the subject's.
+type ConsentSubject interface {
+	// CurrentSCA is the SCA the engine works on.
+	CurrentSCA() *SCA
+	// Granted is told that sca was granted, before the subject settles.
+	Granted(sca *SCA, out Outcome)
+	// Further opens another SCA after a granted one (a bank that asks
+	// for a second channel).
+	Further(sca SCA)
+	// Settle stores the subject after a step left sca in its new state;
+	// a granted consent does what it is for (an access fetches its data).
+	Settle(ctx context.Context, sca *SCA, out Outcome) error
+}
+
+// consentEngine moves SCAs: the machine's table and the clock, nothing of
+// the resource behind a consent.
+type consentEngine struct {
+	machine SCAMachine
+	now     Clock
+}
+
+func (a *Accesses) engine() consentEngine { return consentEngine{machine: a.SCA, now: a.Now} }
+
 // transition moves the SCA by ev as the machine's table allows, or
 // returns the machine's KindConflict and leaves it as it was.
-func (a *Accesses) transition(cur *SCA, ev SCAEvent) error {
-	next, err := a.SCA.Apply(cur.State, ev)
+func (e consentEngine) transition(cur *SCA, ev SCAEvent) error {
+	next, err := e.machine.Apply(cur.State, ev)
 	if err != nil {
 		return err
 	}
-	cur.State, cur.Updated = next, a.Now()
+	cur.State, cur.Updated = next, e.now()
 	return nil
 }
 
-// advance applies a provider outcome to the current SCA, fetches when the
-// consent is granted, and saves.
-func (a *Accesses) advance(ctx context.Context, prov Provider, acc *BankAccess, creds Credentials, out Outcome, o AccessOptions) error {
-	const op = "accesses.advance"
-	now := a.Now()
-	cur := acc.CurrentSCA()
+// transition is the engine's, for the bank-access use cases.
+func (a *Accesses) transition(cur *SCA, ev SCAEvent) error { return a.engine().transition(cur, ev) }
+
+// advance applies a provider's outcome to the subject's current SCA: a
+// further SCA when the bank asks for one, the move the outcome names
+// (an outcome the table forbids is the provider breaking its contract:
+// internal), the bank's offer copied in; then the subject settles.
+func (e consentEngine) advance(ctx context.Context, subj ConsentSubject, out Outcome) error {
+	const op = "consents.advance"
+	cur := subj.CurrentSCA()
 	if out.NewSCA {
-		// The bank granted the current SCA and asks for another channel.
-		if err := a.transition(cur, EventDone); err != nil || cur.State != SCAFinalised {
+		if err := e.transition(cur, EventDone); err != nil || cur.State != SCAFinalised {
 			return Internal(op, errors.New("a further SCA before the current one was granted"))
 		}
-		keepTANChoice(acc, cur)
-		cur.ValidUntil, cur.Updated = a.validUntil(acc, out, now), now
-		acc.SCAs = append(acc.SCAs, a.newSCA(out.Channel))
-		cur = acc.CurrentSCA()
+		subj.Granted(cur, out)
+		subj.Further(e.newSCA(out.Channel))
+		cur = subj.CurrentSCA()
 	}
-	if err := a.transition(cur, out.Step); err != nil {
+	if err := e.transition(cur, out.Step); err != nil {
 		return Internal(op, err) // the provider broke the machine's contract
 	}
-	next := cur.State
 	cur.Messages = out.Messages
 	if out.Channel != "" {
 		cur.Channel = out.Channel
@@ -63,74 +90,18 @@ func (a *Accesses) advance(ctx context.Context, prov Provider, acc *BankAccess, 
 		cur.ActiveMethod = out.ActiveMethod
 	}
 	cur.Challenge = out.Challenge
-	if err := a.sealState(acc, out.State); err != nil {
-		return err
-	}
-	switch next {
-	case SCAFinalised:
-		keepTANChoice(acc, cur)
-		acc.Unattended = nil // a new consent, a new unattended budget
-		cur.ValidUntil = a.validUntil(acc, out, now)
+	if cur.State == SCAFinalised {
 		cur.Challenge = nil
-		snap, err := a.fetch(ctx, prov, acc, creds, o)
-		return a.saveAttempt(ctx, acc, snap, nil, err)
-	case SCAFailed:
-		acc.Status = StatusComplete
-	case SCARedirect:
-		acc.Status = StatusInteraction
-		ref := RedirectRef{Tenant: acc.Tenant, UserID: acc.UserID, AccessID: acc.ID, ConsentID: cur.ConsentID}
-		if err := a.Store.SaveRedirect(ctx, cur.RedirectToken, ref, redirectTTL); err != nil {
-			return err
-		}
-	default:
-		acc.Status = StatusInteraction
+		subj.Granted(cur, out)
 	}
-	return a.Store.SaveAccess(ctx, acc, nil, nil)
+	return subj.Settle(ctx, cur, out)
 }
 
 // newSCA opens a consent process with fresh random ids.
-func (a *Accesses) newSCA(channel string) SCA {
-	now := a.Now()
+func (e consentEngine) newSCA(channel string) SCA {
+	now := e.now()
 	return SCA{ConsentID: uuid.NewString(), RedirectToken: uuid.NewString(), State: SCARequired, Channel: channel,
 		Started: now, Updated: now}
-}
-
-// validUntil is when a consent granted now ends: what the bank said,
-// bounded by the provider's configured validity.
-func (a *Accesses) validUntil(acc *BankAccess, out Outcome, now time.Time) time.Time {
-	limit := DefaultConsentValidity
-	if _, info, err := a.Providers.Provider(acc.ProviderID); err == nil && info.ConsentValidity > 0 {
-		limit = info.ConsentValidity
-	}
-	end := now.Add(limit)
-	if !out.ConsentValidUntil.IsZero() && out.ConsentValidUntil.Before(end) {
-		end = out.ConsentValidUntil
-	}
-	return end
-}
-
-// rememberTANChoice notes the method or medium the bank just accepted on
-// the SCA; they become the access's TAN settings only when the SCA
-// succeeds, so a choice that led nowhere is offered afresh next time.
-func rememberTANChoice(cur *SCA, in SCASubmission) {
-	switch {
-	case in.MethodID != nil:
-		if code, err := strconv.Atoi(*in.MethodID); err == nil {
-			cur.TANChoice = &TANSettings{MethodCode: code}
-		}
-	case in.Medium != nil:
-		if cur.TANChoice == nil {
-			cur.TANChoice = &TANSettings{}
-		}
-		cur.TANChoice.Medium = *in.Medium
-	}
-}
-
-// keepTANChoice makes a granted SCA's choices the access's TAN settings.
-func keepTANChoice(acc *BankAccess, granted *SCA) {
-	if granted.TANChoice != nil {
-		acc.TANSettings = granted.TANChoice
-	}
 }
 
 // submissionKind is what a SubmitScaData body carries. The first field
@@ -224,7 +195,7 @@ func decideStep(state SCAState, kind submissionKind, caps capabilities) (stepCal
 }
 
 // step makes the provider call decideStep picked.
-func (a *Accesses) step(ctx context.Context, ps *providerSession, state SCAState, in SCASubmission) (Outcome, error) {
+func (e consentEngine) step(ctx context.Context, ps *providerSession, state SCAState, in SCASubmission) (Outcome, error) {
 	caps := capabilitiesOf(ps.prov)
 	call, err := decideStep(state, kindOf(in), caps)
 	if err != nil {
@@ -254,32 +225,4 @@ type providerSession struct {
 	prov  Provider
 	creds Credentials
 	req   StepRequest
-}
-
-// bank returns the access's provider and its unsealed credentials.
-func (a *Accesses) bank(acc *BankAccess) (Provider, Credentials, error) {
-	const op = "accesses.bank"
-	prov, _, err := a.Providers.Provider(acc.ProviderID)
-	if err != nil {
-		return nil, nil, Internal(op, err)
-	}
-	creds, err := a.Sealer.OpenCredentials(acc.SealedCredentials, aad(acc))
-	if err != nil {
-		return nil, nil, Internal(op, err)
-	}
-	return prov, creds, nil
-}
-
-// session opens the provider session of the access's consent cur.
-func (a *Accesses) session(acc *BankAccess, cur *SCA) (*providerSession, error) {
-	prov, creds, err := a.bank(acc)
-	if err != nil {
-		return nil, err
-	}
-	state, err := a.openState(acc)
-	if err != nil {
-		return nil, err
-	}
-	return &providerSession{prov: prov, creds: creds, req: StepRequest{AccessID: acc.ID, ConsentID: cur.ConsentID,
-		Credentials: creds, CallbackURL: acc.CallbackURL, RedirectToken: cur.RedirectToken, State: state}}, nil
 }

@@ -26,12 +26,12 @@ func (a *Accesses) Submit(ctx context.Context, p Principal, accessID, consentID 
 	if err != nil {
 		return BankAccess{}, err
 	}
-	out, err := a.step(ctx, ps, cur.State, in)
+	out, err := a.engine().step(ctx, ps, cur.State, in)
 	if err != nil {
 		return BankAccess{}, err
 	}
 	rememberTANChoice(cur, in)
-	if err := a.advance(ctx, ps.prov, &acc, ps.creds, out, AccessOptions{}); err != nil {
+	if err := a.engine().advance(ctx, a.subject(&acc, ps.prov, ps.creds, AccessOptions{}), out); err != nil {
 		return BankAccess{}, err
 	}
 	return acc, nil
@@ -109,7 +109,7 @@ func (a *Accesses) CompleteRedirect(ctx context.Context, token string, result ur
 	if err != nil {
 		return "", err
 	}
-	if err := a.advance(ctx, ps.prov, &acc, ps.creds, out, AccessOptions{}); err != nil {
+	if err := a.engine().advance(ctx, a.subject(&acc, ps.prov, ps.creds, AccessOptions{}), out); err != nil {
 		return "", err
 	}
 	if err := a.Store.DeleteRedirect(ctx, token); err != nil {

@@ -13,8 +13,10 @@
 // with its policy and queue in syncplan.go) asks of them, consents.go holds
 // the consent use cases and consentengine.go the engine that moves an SCA
 // (one table of submissions, every state write through the SCA machine's
-// transition table, one provider session per call); consentview.go is the
-// Consent resource. RegProtectGate wraps Accesses for clients without a
+// transition table) of any ConsentSubject; accesssubject.go makes a bank
+// access one (what a granted consent does for it, how it is stored, its
+// provider session, opened once per call); consentview.go is the Consent
+// resource. RegProtectGate wraps Accesses for clients without a
 // licence; WebForms (webforms.go, webformsteps.go) drives the inner
 // Accesses for the hosted form. Nothing calls back into what wraps or
 // drives it: the wiring is a tree (cmd/zugang tests it).
