@@ -93,7 +93,13 @@ func (a *Accesses) Add(ctx context.Context, p Principal, req map[string]AccessRe
 		}
 		prepared = append(prepared, pa)
 	}
-	if err := a.checkRoom(ctx, p, prepared); err != nil {
+	added := 0
+	for _, pa := range prepared {
+		if pa.isNew {
+			added++
+		}
+	}
+	if err := a.checkRoom(ctx, p, added); err != nil {
 		return nil, err
 	}
 	for i := range prepared {
@@ -116,17 +122,11 @@ func (a *Accesses) checkAdd(p Principal, req map[string]AccessRequest, o AccessO
 	return checkOptions(op, o, a.callbackPrefixes(p, o))
 }
 
-// checkRoom refuses an add whose new accesses would exceed the user's
+// checkRoom refuses an add whose added new accesses would exceed the user's
 // limit before any bank is called; the store enforces the same limit
 // atomically when it saves a new access.
-func (a *Accesses) checkRoom(ctx context.Context, p Principal, prepared []preparedAccess) error {
+func (a *Accesses) checkRoom(ctx context.Context, p Principal, added int) error {
 	limit := a.Limits.AccessesPerUser
-	added := 0
-	for _, pa := range prepared {
-		if pa.isNew {
-			added++
-		}
-	}
 	if limit <= 0 || added == 0 {
 		return nil
 	}

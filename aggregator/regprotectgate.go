@@ -72,7 +72,7 @@ func (g *RegProtectGate) addThroughWebForm(ctx context.Context, p Principal, req
 	acc, err := g.Store.Access(ctx, p.Tenant, p.UserID, id)
 	switch {
 	case IsNotFound(err):
-		if err := g.checkRoom(ctx, p, []preparedAccess{{isNew: true}}); err != nil {
+		if err := g.checkRoom(ctx, p, 1); err != nil {
 			return err
 		}
 		if r.ProviderID != "" {
