@@ -20,7 +20,7 @@ import (
 // capacity is whole again.
 //
 // Leases: a key whose capacity is large takes up to capacity/50 requests
-// (at most 64) from Redis at once and lets them through from memory; a
+// (at most 512) from Redis at once and lets them through from memory; a
 // lease half used takes the next one while the rest are served, so
 // requests seldom wait for Redis. Small capacities count every request in
 // Redis. Every request let through has been counted in Redis, so a limit
@@ -39,7 +39,7 @@ type RateLimiter struct {
 // Lease bounds.
 const (
 	leaseShare = 50 // a lease takes at most capacity/leaseShare requests
-	leaseMax   = 64
+	leaseMax   = 512
 	leaseTTL   = time.Second
 	leaseKeys  = 1 << 16 // beyond this many keys, aged leases are swept
 )
